@@ -1,0 +1,85 @@
+"""The ``mailfleet`` command.
+
+Each subcommand is a thin shell over a function in the module that owns the work, imported lazily so that
+``mailfleet validate`` does not pay for the emulator's or Pulumi's imports. Errors derived from
+:class:`mailfleet.errors.MailfleetError` are printed as one clean line each and exit 1; no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec
+
+import click
+
+from mailfleet.errors import MailfleetError
+
+P = ParamSpec("P")
+
+
+def _exits(func: Callable[P, int]) -> Callable[P, None]:
+    """Turn a function returning an exit code into a click command body with clean errors."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            code = func(*args, **kwargs)
+        except MailfleetError as error:
+            click.echo(f"error: {error}", err=True)
+            code = 1
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            code = 130
+        sys.exit(code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mailfleet")
+def main() -> None:
+    """Smartlead mailbox fleets as code."""
+
+
+@main.command()
+@click.argument("directory", default="specs/tenants", type=click.Path(file_okay=False, path_type=str))
+@_exits
+def validate(directory: str) -> int:
+    """Validate tenant files; print each problem as FILE:LINE:COL: message. Exit 0 valid, 1 invalid."""
+    from mailfleet.spec.cli import run_validate
+
+    return run_validate(directory)
+
+
+@main.command()
+@_exits
+def schema() -> int:
+    """Print the tenant file JSON Schema (for editors and other tools)."""
+    from mailfleet.spec.cli import run_schema
+
+    return run_schema()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only).")
+@click.option("--port", default=8787, show_default=True, type=int, help="Port; 0 picks a free one.")
+@click.option("--db", default=".mailfleet/emulator.sqlite3", show_default=True, help="SQLite state file.")
+@click.option("--api-key", "api_keys", multiple=True, help="An accepted API key (repeatable).")
+@click.option("--rate-limit", default="60/60", show_default=True, help="Requests per key: N/SECONDS.")
+@click.option("--port-file", default=None, help="Write the bound port here once listening.")
+@_exits
+def emulator(
+    host: str, port: int, db: str, api_keys: tuple[str, ...], rate_limit: str, port_file: str | None
+) -> int:
+    """Run the local Smartlead emulator in the foreground."""
+    from mailfleet.emulator.server import run_emulator_command
+
+    return run_emulator_command(
+        host=host, port=port, db=db, api_keys=list(api_keys), rate_limit=rate_limit, port_file=port_file
+    )
+
+
+if __name__ == "__main__":
+    main()
