@@ -1,0 +1,458 @@
+"""Load and validate a directory of tenant files.
+
+Every problem of every file is reported in one run, each with the file, line and column of the offending key
+or value. Nothing in a file's content can make this module raise anything but :class:`SpecError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, cast
+
+from mailfleet.spec.errors import Problem, SpecError
+from mailfleet.spec.messages import findings_for as _findings_for
+from mailfleet.spec.messages import path_text, show, suggest
+from mailfleet.spec.model import (
+    ClientSpec,
+    Endpoint,
+    Location,
+    Mailbox,
+    OnRemove,
+    Ramp,
+    RampStep,
+    SecretKind,
+    SecretRef,
+    Security,
+    Tenant,
+    Warmup,
+    Webhook,
+)
+from mailfleet.spec.ramps import BUILTIN_RAMPS, STANDARD_RAMP_NAME, WARMUP_COMPLETE_DAYS
+from mailfleet.spec.schema import validator
+from mailfleet.spec.yamlpos import MISSING, JsonPath, Mark, Parsed, parse, position_of
+
+#: Largest tenant file read, in bytes.
+MAX_FILE_BYTES = 1024 * 1024
+SUFFIXES = (".yaml", ".yml")
+
+WARMUP_DEFAULTS: dict[str, Any] = {"enabled": True, "per_day": 20, "rampup": 2, "reply_rate": 30}
+DEFAULT_SECURITY: Security = "SSL"
+DEFAULT_ON_REMOVE: OnRemove = "retain"
+_RAMP_NAME = re.compile(r"[a-z][a-z0-9-]{0,62}")
+_SECRET_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
+
+
+@dataclass
+class TenantFile:
+    """One tenant file as read: where it is, its data with positions, and whether it is worth validating."""
+
+    display: str
+    source: Path
+    parsed: Parsed
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        value = self.parsed.value
+        return value if isinstance(value, dict) and not self.parsed.fatal else None
+
+    def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
+        """Position of the key (``key=True``) or value at ``path``; the nearest enclosing value if unknown."""
+        if key and path in self.parsed.keys:
+            return self.parsed.keys[path]
+        while path not in self.parsed.values and path:
+            path = path[:-1]
+        return self.parsed.values.get(path, (1, 1))
+
+    def location(self, path: JsonPath, *, key: bool = False) -> Location:
+        line, col = self.mark(path, key=key)
+        return Location(self.display, line, col)
+
+    def problem(self, path: JsonPath, message: str, *, key: bool = False) -> Problem:
+        line, col = self.mark(path, key=key)
+        return Problem(self.display, line, col, message)
+
+
+@dataclass
+class Checked:
+    """The result of validating a directory: every problem, and the files that were read."""
+
+    problems: list[Problem]
+    files: list[TenantFile]
+
+    @property
+    def mailbox_count(self) -> int:
+        return sum(len(_list(file.data, "mailboxes")) for file in self.files if file.data is not None)
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+
+def _display_dir(directory: Path | str) -> PurePath:
+    return PurePath(directory)
+
+
+def _read(display: str, source: Path) -> tuple[TenantFile, list[Problem]]:
+    def whole(message: str, line: int = 1, col: int = 1) -> tuple[TenantFile, list[Problem]]:
+        return TenantFile(display, source, Parsed(MISSING, fatal=True)), [
+            Problem(display, line, col, message)
+        ]
+
+    try:
+        with source.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return whole(f"cannot read the file: {error.strerror or type(error).__name__}")
+    if len(raw) > MAX_FILE_BYTES:
+        return whole(f"file is larger than {MAX_FILE_BYTES // 1024} KiB: a tenant file is a few KiB of YAML")
+    if b"\x00" in raw:
+        return whole("binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start]
+        return whole(f"not UTF-8 text (byte 0x{byte:02x}): save the file as UTF-8", line, col)
+    parsed = parse(text)
+    tenant_file = TenantFile(display, source, parsed)
+    problems = [Problem(display, line, col, message) for (line, col), message in parsed.problems]
+    value = parsed.value
+    if value is MISSING and not parsed.fatal:
+        problems.append(
+            Problem(display, 1, 1, "empty file: expected a tenant (apiVersion, tenant, client, mailboxes)")
+        )
+        parsed.fatal = True
+    elif not parsed.fatal and not isinstance(value, dict):
+        line, col = parsed.values.get((), position_of(text, 0))
+        what = "nothing" if value is None else show(value) if not isinstance(value, list) else "a list"
+        problems.append(
+            Problem(
+                display, line, col, f"a tenant file must be a mapping (apiVersion, tenant, ...), not {what}"
+            )
+        )
+        parsed.fatal = True
+    return tenant_file, problems
+
+
+# ----------------------------------------------------------------------------------------------- checking
+
+
+def _dict(value: Any, *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any, *keys: str) -> list[Any]:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _mailboxes(data: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for index, mailbox in enumerate(_list(data, "mailboxes")):
+        if isinstance(mailbox, dict):
+            yield index, mailbox
+
+
+def _check_schema(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for error in validator().iter_errors(data):
+        for finding in _findings_for(error, file.mark):
+            problems.append(file.problem(finding.path, finding.message, key=finding.on_key))
+    return problems
+
+
+def _declared_ramps(data: dict[str, Any]) -> set[str]:
+    return {
+        name for name in _dict(data, "ramps") if _RAMP_NAME.fullmatch(name) and name != STANDARD_RAMP_NAME
+    }
+
+
+def _check_ramps(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for name, steps in _dict(data, "ramps").items():
+        if not isinstance(steps, list):
+            continue
+        previous: int | None = None
+        for index, step in enumerate(steps):
+            day = step.get("from_day") if isinstance(step, dict) else None
+            if not isinstance(day, int) or isinstance(day, bool):
+                previous = None
+                continue
+            path: JsonPath = ("ramps", name, index, "from_day")
+            if index == 0 and day != 1:
+                problems.append(file.problem(path, f"{path_text(path)}: the first step must have from_day 1"))
+            elif previous is not None and day <= previous:
+                problems.append(
+                    file.problem(
+                        path,
+                        f"{path_text(path)}: must be greater than the previous step's from_day {previous}",
+                    )
+                )
+            previous = day
+    known = _declared_ramps(data) | set(BUILTIN_RAMPS)
+    uses: list[tuple[JsonPath, Any]] = [
+        (("defaults", "sending", "ramp"), _dict(data, "defaults", "sending").get("ramp"))
+    ]
+    for index, mailbox in _mailboxes(data):
+        uses.append((("mailboxes", index, "sending", "ramp"), _dict(mailbox, "sending").get("ramp")))
+    for use_path, name in uses:
+        if isinstance(name, str) and _RAMP_NAME.fullmatch(name) and name not in known:
+            problems.append(
+                file.problem(
+                    use_path,
+                    f"{path_text(use_path)}: unknown ramp {show(name)}{suggest(name, known)}: "
+                    f"use {', '.join(repr(k) for k in sorted(known))} or declare it under ramps",
+                )
+            )
+    return problems
+
+
+def _check_endpoints(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for index, mailbox in _mailboxes(data):
+        for section in ("smtp", "imap"):
+            merged = {**_dict(data, "defaults", section), **_dict(mailbox, section)}
+            for key in ("host", "port"):
+                if key not in merged:
+                    problems.append(
+                        file.problem(
+                            ("mailboxes", index),
+                            f"mailboxes[{index}]: no {section} {key}: "
+                            f"set defaults.{section}.{key} or {section}.{key} on this mailbox",
+                        )
+                    )
+    return problems
+
+
+def _check_secrets(file: TenantFile, data: dict[str, Any], known: Collection[str]) -> list[Problem]:
+    problems = []
+    short = {key.rsplit(":", 1)[-1] for key in known}
+    for index, mailbox in _mailboxes(data):
+        key = _dict(mailbox, "password").get("secret")
+        if isinstance(key, str) and _SECRET_KEY.fullmatch(key) and key not in known and key not in short:
+            path = ("mailboxes", index, "password", "secret")
+            problems.append(
+                file.problem(
+                    path,
+                    f"{path_text(path)}: the stack has no secret {key!r}: "
+                    f"run pulumi config set --secret {key} (and give the password)",
+                )
+            )
+    return problems
+
+
+def _check_file(
+    file: TenantFile, data: dict[str, Any], known_secrets: Collection[str] | None
+) -> list[Problem]:
+    problems = _check_schema(file, data)
+    tenant = data.get("tenant")
+    stem = file.source.name.rsplit(".", 1)[0]
+    if isinstance(tenant, str) and tenant != stem:
+        problems.append(
+            file.problem(
+                ("tenant",),
+                f"tenant: {show(tenant)} does not match the file name {file.source.name!r}: "
+                f"rename the file to '{tenant}.yaml' or write tenant: {stem}",
+            )
+        )
+    problems += _check_ramps(file, data)
+    problems += _check_endpoints(file, data)
+    if known_secrets is not None:
+        problems += _check_secrets(file, data, known_secrets)
+    places: dict[str, list[tuple[int, Location]]] = {}
+    for index, webhook in enumerate(_list(data, "webhooks")):
+        name = webhook.get("name") if isinstance(webhook, dict) else None
+        if isinstance(name, str):
+            places.setdefault(name, []).append((index, file.location(("webhooks", index, "name"))))
+    for name, where in places.items():
+        for index, here in where:
+            if len(where) > 1:
+                others = ", ".join(str(loc) for _, loc in where if loc != here)
+                problems.append(
+                    file.problem(
+                        ("webhooks", index, "name"),
+                        f"webhooks[{index}].name: duplicate webhook {show(name)}: also declared at {others}",
+                    )
+                )
+    return problems
+
+
+def _check_across(files: list[TenantFile]) -> list[Problem]:
+    problems = []
+    emails: dict[str, list[tuple[TenantFile, JsonPath]]] = {}
+    for file in files:
+        data = file.data
+        if data is None:
+            continue
+        for index, mailbox in _mailboxes(data):
+            email = mailbox.get("email")
+            if isinstance(email, str):
+                emails.setdefault(email.lower(), []).append((file, ("mailboxes", index, "email")))
+    for email, places in emails.items():
+        if len(places) < 2:
+            continue
+        for file, path in places:
+            here = file.location(path)
+            others = ", ".join(str(loc) for loc in (f.location(p) for f, p in places) if loc != here)
+            problems.append(
+                file.problem(path, f"{path_text(path)}: duplicate mailbox {email}: also declared at {others}")
+            )
+    stems: dict[str, TenantFile] = {}
+    for file in files:
+        stem = file.source.name.rsplit(".", 1)[0]
+        if stem in stems:
+            problems.append(
+                Problem(
+                    file.display, 1, 1, f"tenant {stem!r} also has the file {stems[stem].display}: keep one"
+                )
+            )
+        else:
+            stems[stem] = file
+    return problems
+
+
+def check_directory(directory: Path | str, *, known_secrets: Collection[str] | None = None) -> Checked:
+    """Read and check every tenant file (``*.yaml``, ``*.yml``) directly in ``directory``."""
+    shown = _display_dir(directory)
+    root = Path(directory)
+    try:
+        names = sorted(
+            entry.name
+            for entry in root.iterdir()
+            if entry.name.endswith(SUFFIXES) and not entry.name.startswith(".") and entry.is_file()
+        )
+    except NotADirectoryError:
+        return Checked([Problem(str(shown), 1, 1, "not a directory: give the directory of tenant files")], [])
+    except FileNotFoundError:
+        return Checked([Problem(str(shown), 1, 1, "no such directory")], [])
+    except OSError as error:
+        return Checked([Problem(str(shown), 1, 1, f"cannot read the directory: {error.strerror}")], [])
+    if not names:
+        return Checked([Problem(str(shown), 1, 1, "no tenant files (*.yaml) in this directory")], [])
+    problems: list[Problem] = []
+    files = []
+    for name in names:
+        tenant_file, found = _read(str(shown / name), root / name)
+        files.append(tenant_file)
+        problems += found
+        data = tenant_file.data
+        if data is not None:
+            problems += _check_file(tenant_file, data, known_secrets)
+    problems += _check_across(files)
+    return Checked(sorted(set(problems)), files)
+
+
+def validate_directory(
+    directory: Path | str, *, known_secrets: Collection[str] | None = None
+) -> list[Problem]:
+    """Every problem in the tenant files of ``directory``, sorted; empty when all are valid.
+
+    ``known_secrets``: the secret config keys the stack holds (``KEY`` or ``project:KEY``); when given, a
+    ``{secret: KEY}`` the stack does not hold is a problem.
+    """
+    return check_directory(directory, known_secrets=known_secrets).problems
+
+
+# ----------------------------------------------------------------------------------------------- the model
+
+
+def _endpoint(defaults: dict[str, Any], own: dict[str, Any]) -> Endpoint:
+    merged = {**defaults, **own}
+    return Endpoint(
+        host=str(merged["host"]),
+        port=int(merged["port"]),
+        security=cast(Security, merged.get("security", DEFAULT_SECURITY)),
+    )
+
+
+def _ramp(name: str, steps: list[dict[str, Any]]) -> Ramp:
+    return Ramp(name, tuple(RampStep(int(step["from_day"]), int(step["per_day"])) for step in steps))
+
+
+def _optional_str(mailbox: dict[str, Any], key: str) -> str | None:
+    value = mailbox.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
+    defaults = _dict(data, "defaults")
+    ramps = dict(BUILTIN_RAMPS)
+    ramps.update({name: _ramp(name, steps) for name, steps in _dict(data, "ramps").items()})
+    default_ramp = _dict(defaults, "sending").get("ramp", STANDARD_RAMP_NAME)
+    default_warmup = {**WARMUP_DEFAULTS, **_dict(defaults, "warmup")}
+    on_remove: OnRemove = defaults.get("on_remove", DEFAULT_ON_REMOVE)
+    mailboxes = []
+    for index, raw in _mailboxes(data):
+        secret_kind, secret_name = next(iter(_dict(raw, "password").items()))
+        warmup = {**default_warmup, **_dict(raw, "warmup")}
+        email = str(raw["email"]).lower()
+        time_to_wait = raw.get("time_to_wait_in_mins")
+        mailboxes.append(
+            Mailbox(
+                email=email,
+                from_name=str(raw["from_name"]),
+                username=str(raw.get("username", email)),
+                password=SecretRef(cast(SecretKind, secret_kind), str(secret_name)),
+                smtp=_endpoint(_dict(defaults, "smtp"), _dict(raw, "smtp")),
+                imap=_endpoint(_dict(defaults, "imap"), _dict(raw, "imap")),
+                warmup=Warmup(
+                    enabled=bool(warmup["enabled"]),
+                    per_day=int(warmup["per_day"]),
+                    rampup=int(warmup["rampup"]),
+                    reply_rate=int(warmup["reply_rate"]),
+                ),
+                ramp=ramps[_dict(raw, "sending").get("ramp", default_ramp)],
+                on_remove=raw.get("on_remove", on_remove),
+                tags=tuple(str(tag) for tag in _list(raw, "tags")),
+                campaigns=tuple(int(campaign) for campaign in _list(raw, "campaigns")),
+                signature=_optional_str(raw, "signature"),
+                bcc=_optional_str(raw, "bcc"),
+                reply_to=_optional_str(raw, "reply_to"),
+                time_to_wait_in_mins=int(time_to_wait) if isinstance(time_to_wait, int) else None,
+                location=file.location(("mailboxes", index)),
+            )
+        )
+    webhooks = tuple(
+        Webhook(
+            name=str(hook["name"]),
+            url=str(hook["url"]),
+            events=tuple(str(event) for event in hook["events"]),
+            categories=tuple(str(category) for category in hook.get("categories", [])),
+            location=file.location(("webhooks", index)),
+        )
+        for index, hook in enumerate(_list(data, "webhooks"))
+    )
+    client = _dict(data, "client")
+    return Tenant(
+        name=str(data["tenant"]),
+        client=ClientSpec(name=str(client["name"]), email=str(client["email"])),
+        mailboxes=tuple(mailboxes),
+        webhooks=webhooks,
+        on_remove=on_remove,
+        campaign_min_warmup_days=int(data.get("campaign_min_warmup_days", WARMUP_COMPLETE_DAYS)),
+        health_gate=bool(data.get("health_gate", True)),
+        source=file.source,
+        location=file.location(()),
+    )
+
+
+def load_tenants(directory: Path | str, *, known_secrets: Collection[str] | None = None) -> list[Tenant]:
+    """The tenants of ``directory``, sorted by file name, defaults merged into every mailbox.
+
+    Raises :class:`SpecError` carrying every problem when any file is invalid (as
+    :func:`validate_directory` finds them).
+    """
+    checked = check_directory(directory, known_secrets=known_secrets)
+    if checked.problems:
+        raise SpecError(checked.problems)
+    tenants = []
+    for file in checked.files:
+        data = file.data
+        assert data is not None  # no problems: every file parsed to a mapping
+        tenants.append(_tenant(file, data))
+    return tenants

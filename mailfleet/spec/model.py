@@ -1,0 +1,149 @@
+"""The typed tenant model: what a valid tenant file means, with ``defaults`` merged into every mailbox.
+
+Everything is a frozen dataclass; collections are tuples. Build it with :func:`mailfleet.spec.load_tenants`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Security = Literal["SSL", "TLS"]
+OnRemove = Literal["retain", "suspend", "delete"]
+SecretKind = Literal["secret", "env"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something is declared: ``file`` as the user named it, 1-based ``line`` and ``col``."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A password reference: ``secret`` = a Pulumi secret config key of the stack, ``env`` = an environment
+    variable. Never the password itself."""
+
+    kind: SecretKind
+    name: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A mail server. ``security`` is Smartlead's ``*_port_type``: ``SSL`` (implicit TLS) or ``TLS``
+    (STARTTLS)."""
+
+    host: str
+    port: int
+    security: Security
+
+
+@dataclass(frozen=True)
+class Warmup:
+    """Smartlead warmup settings: ``warmup_enabled``, ``total_warmup_per_day``, ``daily_rampup``,
+    ``reply_rate_percentage``."""
+
+    enabled: bool
+    per_day: int
+    rampup: int
+    reply_rate: int
+
+
+@dataclass(frozen=True)
+class RampStep:
+    """From ``from_day`` (1 = the day warmup started) on, send at most ``per_day`` campaign emails a day."""
+
+    from_day: int
+    per_day: int
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """A sending ramp: steps with strictly increasing ``from_day``, the first from day 1."""
+
+    name: str
+    steps: tuple[RampStep, ...]
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ValueError(f"ramp {self.name!r} has no steps")
+        if self.steps[0].from_day != 1:
+            raise ValueError(f"ramp {self.name!r} must start at day 1")
+        for before, after in zip(self.steps, self.steps[1:], strict=False):
+            if after.from_day <= before.from_day:
+                raise ValueError(f"ramp {self.name!r}: from_day must increase")
+
+    def step_index_on(self, day: int) -> int:
+        """Index of the step in force on ``day`` (days before 1 count as day 1)."""
+        starts = [step.from_day for step in self.steps]
+        return max(bisect_right(starts, day) - 1, 0)
+
+    def per_day_on(self, day: int) -> int:
+        """The daily campaign cap on ``day`` (days before 1 count as day 1)."""
+        return self.steps[self.step_index_on(day)].per_day
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """One mailbox with the tenant's ``defaults`` merged in. ``email`` is lowercase; ``username`` defaults
+    to it."""
+
+    email: str
+    from_name: str
+    username: str
+    password: SecretRef
+    smtp: Endpoint
+    imap: Endpoint
+    warmup: Warmup
+    ramp: Ramp
+    on_remove: OnRemove
+    tags: tuple[str, ...]
+    campaigns: tuple[int, ...]
+    signature: str | None
+    bcc: str | None
+    reply_to: str | None
+    time_to_wait_in_mins: int | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A Smartlead webhook: Smartlead posts the listed ``events`` (and lead ``categories``) to ``url``."""
+
+    name: str
+    url: str
+    events: tuple[str, ...]
+    categories: tuple[str, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """The tenant's Smartlead white-label client."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One tenant file. ``on_remove`` is the file's default (``defaults.on_remove``); each mailbox carries
+    its own."""
+
+    name: str
+    client: ClientSpec
+    mailboxes: tuple[Mailbox, ...]
+    webhooks: tuple[Webhook, ...]
+    on_remove: OnRemove
+    campaign_min_warmup_days: int
+    health_gate: bool
+    source: Path
+    location: Location
