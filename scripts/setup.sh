@@ -36,6 +36,7 @@ fi
 
 # --- Pulumi CLI ----------------------------------------------------------------------------
 pulumi_bin=$(bash scripts/build-pulumi.sh | tail -n 1)
+echo "$pulumi_bin" > "$state/pulumi-bin"
 
 # --- Local-only secrets and the demo emulator's address ------------------------------------
 [ -s "$state/passphrase" ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > "$state/passphrase"

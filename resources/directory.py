@@ -1,0 +1,48 @@
+"""One paged listing of live accounts, shared by every ``read`` of a refresh.
+
+A refresh calls ``read`` once per mailbox, on four threads. One GET per account would cost N requests (17 minutes
+for 1,000 mailboxes at 60 requests a minute); listing every account costs ceil(N/100). The first ``read`` lists,
+the others wait for it and then look up by id. An id missing from the listing is checked with one GET before it is
+reported gone, so an account created after the listing is not mistaken for a deleted one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from mailfleet.smartlead.client import SmartleadClient
+from mailfleet.smartlead.errors import NotFoundError
+from mailfleet.smartlead.models import EmailAccount
+
+# Long enough to cover one refresh; short enough that a long-lived process does not serve stale data.
+LISTING_TTL_SECONDS = 300.0
+
+
+class AccountDirectory:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._by_id: dict[int, EmailAccount] | None = None
+        self._listed_at = 0.0
+
+    def get(self, client: SmartleadClient, account_id: int) -> EmailAccount | None:
+        with self._lock:
+            if self._by_id is None or self._clock() - self._listed_at > LISTING_TTL_SECONDS:
+                self._by_id = {account.id: account for account in client.list_email_accounts()}
+                self._listed_at = self._clock()
+            found = self._by_id.get(account_id)
+        if found is not None:
+            return found
+        try:
+            return client.get_email_account(account_id)
+        except NotFoundError:
+            return None
+
+    def forget(self) -> None:
+        with self._lock:
+            self._by_id = None
+
+
+directory = AccountDirectory()

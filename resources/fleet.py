@@ -1,0 +1,95 @@
+"""Turn the tenant specs into Pulumi resources: one ``Tenant`` component per file, its client, its mailboxes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime.config import CONFIG
+
+from mailfleet.spec import SpecError, load_tenants
+from mailfleet.spec.model import Mailbox as MailboxSpec
+from mailfleet.spec.model import SecretRef
+from mailfleet.spec.model import Tenant as TenantSpec
+from resources.mailbox import Mailbox
+from resources.tenant import Tenant, TenantClient
+
+PROJECT = "mailfleet"
+
+
+def stack_config_keys() -> set[str]:
+    """Keys of this project's stack config, without the ``mailfleet:`` namespace."""
+    prefix = f"{PROJECT}:"
+    return {key[len(prefix) :] for key in CONFIG.get() if key.startswith(prefix)}
+
+
+def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str]:
+    """A mailbox password, always as a Pulumi secret: from stack config, or from the environment."""
+    if ref.kind == "secret":
+        return config.require_secret(ref.name)
+    value = os.environ.get(ref.name)
+    if value is None:
+        raise pulumi.RunError(f"environment variable {ref.name} (a mailbox password reference) is not set")
+    return pulumi.Output.secret(value)
+
+
+def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "tenant": tenant.name,
+        "email": mailbox.email,
+        "username": mailbox.username,
+        "from_name": mailbox.from_name,
+        "smtp_host": mailbox.smtp.host,
+        "smtp_port": mailbox.smtp.port,
+        "smtp_security": mailbox.smtp.security,
+        "imap_host": mailbox.imap.host,
+        "imap_port": mailbox.imap.port,
+        "imap_security": mailbox.imap.security,
+        "warmup_enabled": mailbox.warmup.enabled,
+        "warmup_per_day": mailbox.warmup.per_day,
+        "warmup_rampup": mailbox.warmup.rampup,
+        "warmup_reply_rate": mailbox.warmup.reply_rate,
+        "ramp": {"name": mailbox.ramp.name, "steps": [[s.from_day, s.per_day] for s in mailbox.ramp.steps]},
+        "on_remove": mailbox.on_remove,
+        "client_id": client_id,
+    }
+    optional = {
+        "signature": mailbox.signature,
+        "bcc": mailbox.bcc,
+        "reply_to": mailbox.reply_to,
+        "time_to_wait_in_mins": mailbox.time_to_wait_in_mins,
+    }
+    props.update({key: value for key, value in optional.items() if value is not None})
+    return props
+
+
+def declare_tenant(tenant: TenantSpec, config: pulumi.Config) -> Tenant:
+    component = Tenant(tenant.name)
+    client = TenantClient(
+        f"{tenant.name}-client",
+        {"tenant": tenant.name, "name": tenant.client.name, "email": tenant.client.email},
+        pulumi.ResourceOptions(parent=component),
+    )
+    for mailbox in tenant.mailboxes:
+        props = mailbox_props(tenant, mailbox, client.client_id)
+        props["password"] = resolve_password(mailbox.password, config)
+        Mailbox(
+            mailbox.email,
+            props,
+            pulumi.ResourceOptions(parent=component, retain_on_delete=mailbox.on_remove == "retain"),
+        )
+    component.register_outputs({})
+    return component
+
+
+def declare_fleet() -> list[Tenant]:
+    """Load and validate every tenant file, then declare its resources. Invalid specs stop the program cleanly."""
+    config = pulumi.Config(PROJECT)
+    directory = Path(config.get("specsDir") or "specs/tenants")
+    try:
+        tenants = load_tenants(directory, known_secrets=stack_config_keys())
+    except SpecError as error:
+        raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
+    return [declare_tenant(tenant, config) for tenant in tenants]

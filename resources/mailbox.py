@@ -1,0 +1,275 @@
+"""A Smartlead email account with warmup, its sending ramp, and what happens when it leaves the spec.
+
+How the diff stays honest (dynamic providers cannot send a detailed diff of their own):
+- ``check`` turns the declared mailbox into the full desired inputs, including the values derived from time: the
+  date warmup started (kept from the previous inputs) and today's step on the sending ramp.
+- ``diff`` answers "no change" when no managed field differs, and otherwise "unknown", which makes the engine
+  diff old and new inputs itself and show exactly the fields that changed.
+- ``read`` (refresh) returns the live account projected onto the managed fields, as outputs *and* inputs. The
+  refresh diff then names exactly the fields someone edited in Smartlead, and the next ``up`` writes them back.
+  Fields Smartlead adds itself are never compared; the password is write-only upstream and is compared only
+  between the previous and the new declared value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from mailfleet import clock
+from mailfleet.smartlead.errors import NotFoundError
+from mailfleet.smartlead.models import (
+    AccountSettings,
+    EmailAccount,
+    EmailAccountWrite,
+    WarmupSettings,
+)
+from mailfleet.spec.model import Ramp, RampStep
+from resources import connection
+from resources.directory import directory
+
+# The Pulumi engine's placeholder for a value not known during preview.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+CREDENTIAL_KEYS = (
+    "username",
+    "password",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "imap_host",
+    "imap_port",
+    "imap_security",
+)
+SETTINGS_KEYS = ("from_name", "max_email_per_day", "client_id", "signature", "bcc", "reply_to", "time_to_wait_in_mins")
+WARMUP_KEYS = ("warmup_enabled", "warmup_per_day", "warmup_rampup", "warmup_reply_rate")
+# Inputs that describe intent rather than Smartlead fields; a change to them alone writes nothing.
+INTENT_KEYS = ("ramp", "ramp_step", "on_remove", "tenant", "warmup_started_on")
+MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS
+INPUT_KEYS = ("email", *MANAGED_KEYS, *INTENT_KEYS)
+
+
+def ramp_from_props(value: dict[str, Any]) -> Ramp:
+    return Ramp(name=str(value["name"]), steps=tuple(RampStep(int(a), int(b)) for a, b in value["steps"]))
+
+
+def ramp_position(ramp: Ramp, started_on: date, today: date) -> tuple[int, str]:
+    """Today's daily cap on the ramp, and a short description of the step for previews."""
+    day = max((today - started_on).days + 1, 1)
+    index = ramp.step_index_on(day)
+    step = ramp.steps[index]
+    until = ramp.steps[index + 1].from_day - 1 if index + 1 < len(ramp.steps) else None
+    days = f"days {step.from_day}-{until}" if until is not None else f"day {step.from_day} on"
+    return step.per_day, f"{ramp.name} step {index + 1}/{len(ramp.steps)}: {days} at {step.per_day}/day"
+
+
+def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str, Any]:
+    """The live account projected onto the fields this resource manages and the API returns.
+
+    Optional fields count only when declared, so a value Smartlead fills in by itself is never drift.
+    Warmup per-day and ramp-up are not returned by the list endpoint, so they are kept as declared.
+    """
+    live: dict[str, Any] = {
+        "from_name": account.from_name,
+        "username": account.username,
+        "smtp_host": account.smtp_host,
+        "smtp_port": account.smtp_port,
+        "smtp_security": account.smtp_port_type,
+        "imap_host": account.imap_host,
+        "imap_port": account.imap_port,
+        "imap_security": account.imap_port_type,
+        "max_email_per_day": account.max_email_per_day,
+        "client_id": account.client_id,
+    }
+    if account.warmup is not None:
+        live["warmup_enabled"] = (account.warmup.status or "").upper() == "ACTIVE"
+        if account.warmup.reply_rate is not None:
+            live["warmup_reply_rate"] = account.warmup.reply_rate
+    optional = {
+        "signature": account.signature,
+        "bcc": account.bcc,
+        "reply_to": account.different_reply_to_address,
+        "time_to_wait_in_mins": account.time_to_wait_in_mins,
+    }
+    live.update({key: value for key, value in optional.items() if key in declared})
+    return {key: value for key, value in live.items() if value is not None}
+
+
+def warmup_started_on(account: EmailAccount) -> str | None:
+    if account.warmup is not None and account.warmup.warmup_created_at is not None:
+        return account.warmup.warmup_created_at.date().isoformat()
+    return None
+
+
+def account_write(props: dict[str, Any]) -> EmailAccountWrite:
+    return EmailAccountWrite(
+        from_email=props["email"],
+        from_name=props["from_name"],
+        user_name=props["username"],
+        password=props["password"],
+        smtp_host=props["smtp_host"],
+        smtp_port=int(props["smtp_port"]),
+        smtp_port_type=props["smtp_security"],
+        imap_host=props["imap_host"],
+        imap_port=int(props["imap_port"]),
+        imap_port_type=props["imap_security"],
+        max_email_per_day=int(props["max_email_per_day"]),
+        client_id=int(props["client_id"]),
+        warmup_enabled=bool(props["warmup_enabled"]),
+        total_warmup_per_day=int(props["warmup_per_day"]),
+        daily_rampup=int(props["warmup_rampup"]),
+        reply_rate_percentage=int(props["warmup_reply_rate"]),
+        signature=props.get("signature"),
+        bcc=props.get("bcc"),
+        different_reply_to_address=props.get("reply_to"),
+        time_to_wait_in_mins=props.get("time_to_wait_in_mins"),
+    )
+
+
+def changed_keys(keys: tuple[str, ...], current: dict[str, Any], desired: dict[str, Any]) -> list[str]:
+    return [key for key in keys if current.get(key) != desired.get(key)]
+
+
+def apply_changes(account_id: int, current: dict[str, Any], desired: dict[str, Any]) -> None:
+    """Bring an account from ``current`` to ``desired`` in as few calls as the API allows."""
+    client = connection.client()
+    if changed_keys(CREDENTIAL_KEYS, current, desired):
+        # Credentials change only through a full save, which carries every other setting too.
+        client.save_email_account(account_id, account_write(desired))
+        return
+    settings = changed_keys(SETTINGS_KEYS, current, desired)
+    if settings:
+        client.update_email_account(account_id, AccountSettings(**settings_fields(settings, desired)))
+    if changed_keys(WARMUP_KEYS, current, desired):
+        client.set_warmup(account_id, warmup_settings(desired))
+
+
+SETTINGS_FIELD_NAMES = {"reply_to": "different_reply_to_address"}
+
+
+def settings_fields(keys: list[str], desired: dict[str, Any]) -> dict[str, Any]:
+    return {SETTINGS_FIELD_NAMES.get(key, key): desired.get(key) for key in keys}
+
+
+def warmup_settings(props: dict[str, Any]) -> WarmupSettings:
+    return WarmupSettings(
+        warmup_enabled=bool(props["warmup_enabled"]),
+        total_warmup_per_day=int(props["warmup_per_day"]),
+        daily_rampup=int(props["warmup_rampup"]),
+        reply_rate_percentage=int(props["warmup_reply_rate"]),
+    )
+
+
+class ForeignAccountError(Exception):
+    """The declared email exists in Smartlead under another tenant's client; it is never adopted."""
+
+
+class MailboxProvider(ResourceProvider):
+    # The instance holds no state and no secret: keep its pickle a small plain reference.
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        connection.configure_from_request(req)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = dict(news)
+        failures: list[CheckFailure] = []
+        started = _olds.get("warmup_started_on") or news.get("warmup_started_on")
+        inputs["warmup_started_on"] = started or clock.today().isoformat()
+        try:
+            per_day, step = ramp_position(
+                ramp_from_props(news["ramp"]), date.fromisoformat(inputs["warmup_started_on"]), clock.today()
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            failures.append(CheckFailure("ramp", f"invalid sending ramp: {error}"))
+        else:
+            inputs["max_email_per_day"] = per_day
+            inputs["ramp_step"] = step
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if any(value == UNKNOWN for value in news.values()):
+            return DiffResult(changes=None)
+        if changed_keys(MANAGED_KEYS + INTENT_KEYS, olds, news):
+            # "Unknown" makes the engine diff the inputs itself, which is what a preview shows field by field.
+            return DiffResult(changes=None)
+        return DiffResult(changes=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        client = connection.client()
+        existing = client.find_email_account(props["email"])
+        if existing is None:
+            account = client.create_email_account(account_write(props))
+        else:
+            if existing.client_id != int(props["client_id"]):
+                raise ForeignAccountError(
+                    f"{props['email']} already exists in Smartlead (account {existing.id}) under client "
+                    f"{existing.client_id}, not under tenant {props['tenant']!r} (client {props['client_id']}); "
+                    "mailfleet never adopts another tenant's mailbox. Remove it from this tenant's file, or move "
+                    "the account to this tenant's client in Smartlead first."
+                )
+            # Adopt: write only what differs; the password is absorbed as declared, never read back.
+            apply_changes(existing.id, {**props, **observed_fields(existing, props)}, props)
+            account = existing
+        return CreateResult(id_=str(account.id), outs=self._outputs(props, account))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        apply_changes(int(id_), olds, news)
+        return UpdateResult(outs={**news, "account_id": int(id_), "warmup_status": olds.get("warmup_status")})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        account = directory.get(connection.client(), int(id_))
+        if account is None:
+            return ReadResult(id_=None, outs={})  # gone from Smartlead: refresh drops it from state
+        inputs = {key: props[key] for key in INPUT_KEYS if key in props}
+        inputs.update(observed_fields(account, props))
+        inputs["warmup_started_on"] = warmup_started_on(account) or props.get("warmup_started_on")
+        return ReadResult(id_=id_, outs=self._outputs(inputs, account), inputs=inputs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = connection.client()
+        policy = props.get("on_remove", "retain")
+        try:
+            if policy == "suspend":
+                client.suspend_email_account(int(id_))
+            elif policy == "delete":
+                client.delete_email_account(int(id_))
+        except NotFoundError:
+            pass  # already gone: the goal of a delete is met
+
+    @staticmethod
+    def _outputs(inputs: dict[str, Any], account: EmailAccount) -> dict[str, Any]:
+        started = warmup_started_on(account)
+        return {
+            **inputs,
+            "account_id": account.id,
+            "warmup_status": account.warmup.status if account.warmup is not None else None,
+            **({"warmup_started_on": started} if started else {}),
+        }
+
+
+class Mailbox(Resource, module="mailfleet", name="Mailbox"):
+    """One declared mailbox. Outputs: everything declared, plus ``account_id`` and ``warmup_status``."""
+
+    account_id: pulumi.Output[int]
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(
+            MailboxProvider(),
+            name,
+            {**props, "account_id": None, "warmup_status": None},
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["password"])),
+        )

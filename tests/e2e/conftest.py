@@ -1,0 +1,103 @@
+"""End-to-end harness: the real ``pulumi`` CLI, a throwaway project and stack, and a real emulator process.
+
+Each test gets its own emulator (its own SQLite file and free loopback port, stopped by the fixture also when the
+test fails), its own file backend and PULUMI_HOME, and a copy of the project whose specs it may edit freely.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailfleet.emulator.testing import RunningEmulator, running_emulator
+from mailfleet.smartlead.client import SmartleadClient
+from mailfleet.spec import load_tenants
+from mailfleet.workspace import LocalState, PulumiCLI, find_project_root
+
+REPO = find_project_root(Path(__file__).parent)
+PASSPHRASE = "e2e-only-passphrase"
+
+
+@dataclass
+class Project:
+    directory: Path
+    pulumi: PulumiCLI
+    emulator: RunningEmulator
+
+    @property
+    def specs(self) -> Path:
+        return self.directory / "specs" / "tenants"
+
+    def edit_spec(self, tenant: str, old: str, new: str, count: int = 1) -> None:
+        path = self.specs / f"{tenant}.yaml"
+        text = path.read_text()
+        assert text.count(old) >= count, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, count))
+
+    def configure(self) -> None:
+        self.pulumi.select_stack()
+        self.pulumi.set_config({"mailfleet:baseUrl": self.emulator.base_url})
+        self.pulumi.set_config({"mailfleet:apiKey": self.emulator.api_key}, secret=True)
+        tenants = load_tenants(self.specs)
+        refs = [m.password.name for t in tenants for m in t.mailboxes if m.password.kind == "secret"]
+        self.pulumi.fill_missing_secrets(refs)
+
+    def up(self, *args: str, env: dict[str, str] | None = None) -> dict[str, int]:
+        """``pulumi up --yes``; returns the update's resource changes by operation."""
+        self.pulumi.run("up", "--yes", "--skip-preview", *args, extra_env=env)
+        history = json.loads(self.pulumi.run("stack", "history", "--json").stdout)
+        return dict(history[0]["resourceChanges"])
+
+    def preview(self, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+        """``pulumi preview --json``: the PreviewDigest (steps with detailedDiff, changeSummary)."""
+        result = self.pulumi.run("preview", "--json", *args, extra_env=env)
+        digest: dict[str, Any] = json.loads(result.stdout)
+        return digest
+
+    def client(self) -> SmartleadClient:
+        return SmartleadClient(self.emulator.base_url, self.emulator.api_key)
+
+
+def changed_steps(digest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The steps of a preview that are not ``same``, keyed by resource name."""
+    return {step["urn"].rsplit("::", 1)[1]: step for step in digest["steps"] if step["op"] != "same"}
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[RunningEmulator]:
+    with running_emulator(tmp_path / "emulator.sqlite3") as running:
+        yield running
+
+
+@pytest.fixture
+def project(tmp_path: Path, emulator: RunningEmulator) -> Project:
+    directory = tmp_path / "project"
+    directory.mkdir()
+    venv = REPO / ".venv"
+    (directory / "Pulumi.yaml").write_text(
+        (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {venv}")
+    )
+    shutil.copy(REPO / "__main__.py", directory / "__main__.py")
+    shutil.copytree(REPO / "specs", directory / "specs")
+    state = LocalState(REPO)
+    pulumi = PulumiCLI(
+        binary_dir=state.pulumi_bin,
+        project_dir=directory,
+        stack="e2e",
+        environment={
+            "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{tmp_path / 'backend'}",
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "PULUMI_PYTHON_CMD": str(venv / "bin" / "python"),
+        },
+    )
+    (tmp_path / "backend").mkdir()
+    made = Project(directory=directory, pulumi=pulumi, emulator=emulator)
+    made.configure()
+    return made
