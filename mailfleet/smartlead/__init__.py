@@ -1,0 +1,81 @@
+"""The Smartlead API client.
+
+Modules, one job each:
+- ``client``     :class:`SmartleadClient`, every endpoint mailfleet uses (the transport is the one I/O seam).
+- ``models``     typed read models (``from_api``) and write models (``to_body``, WRITE field names).
+- ``errors``     the error tree, rooted at :class:`SmartleadError` (see that module's docstring).
+- ``ratelimit``  per-key pacing shared by all clients and threads in a process; pluggable storage.
+- ``retry``      which failures are retried, and the backoff.
+- ``redact``     keeps the API key and passwords out of messages, logs and reprs.
+"""
+
+from mailfleet.smartlead.client import DEFAULT_BASE_URL, RequestRecord, SmartleadClient
+from mailfleet.smartlead.errors import (
+    AccessDeniedError,
+    AlreadyExistsError,
+    APIError,
+    AuthenticationError,
+    NotFoundError,
+    RateLimitedError,
+    RequestTimeoutError,
+    RequestValidationError,
+    ServerError,
+    SmartleadError,
+    TransportError,
+    UnexpectedResponseError,
+    VerificationFailedError,
+)
+from mailfleet.smartlead.models import (
+    UNSET,
+    AccountSettings,
+    CampaignWebhook,
+    DailyWarmupStat,
+    EmailAccount,
+    EmailAccountWrite,
+    SmartleadClientRecord,
+    Tag,
+    WarmupDetails,
+    WarmupSettings,
+    WarmupStats,
+    Webhook,
+)
+from mailfleet.smartlead.ratelimit import RateLimit, RateLimiter, shared_limiter
+from mailfleet.smartlead.redact import redact_url, scrub
+from mailfleet.smartlead.retry import RetryPolicy
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "UNSET",
+    "APIError",
+    "AccessDeniedError",
+    "AccountSettings",
+    "AlreadyExistsError",
+    "AuthenticationError",
+    "CampaignWebhook",
+    "DailyWarmupStat",
+    "EmailAccount",
+    "EmailAccountWrite",
+    "NotFoundError",
+    "RateLimit",
+    "RateLimitedError",
+    "RateLimiter",
+    "RequestRecord",
+    "RequestTimeoutError",
+    "RequestValidationError",
+    "RetryPolicy",
+    "ServerError",
+    "SmartleadClient",
+    "SmartleadClientRecord",
+    "SmartleadError",
+    "Tag",
+    "TransportError",
+    "UnexpectedResponseError",
+    "VerificationFailedError",
+    "WarmupDetails",
+    "WarmupSettings",
+    "WarmupStats",
+    "Webhook",
+    "redact_url",
+    "scrub",
+    "shared_limiter",
+]
