@@ -34,23 +34,27 @@ def program_path(request: Any) -> Path:
     return target / "__main__.py" if target.is_dir() else target
 
 
-class ProjectLanguageServer(LanguageServer):  # type: ignore[misc]
+class ProjectLanguageServer(LanguageServer):
     """Runs the project's program file, the way ``pulumi-language-python-exec`` does."""
 
     def __init__(self) -> None:
         super().__init__(program=lambda: None)
 
-    def Run(self, request: Any, context: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def Run(self, request: Any, context: Any) -> Any:
         path = program_path(request)
         if not path.is_file():
             return language_pb2.RunResponse(error=f"no Pulumi program at {path}")
         os.chdir(request.pwd or path.parent)
         if str(path.parent) not in sys.path:
             sys.path.insert(0, str(path.parent))
-        self.program = lambda: runpy.run_path(str(path), run_name="__main__")
-        return super().Run(request, context)
 
-    def InstallDependencies(self, request: Any, context: Any) -> Any:  # noqa: N802
+        def program() -> None:
+            runpy.run_path(str(path), run_name="__main__")
+
+        self.program = program
+        return super().Run(request, context)  # type: ignore[no-untyped-call]
+
+    def InstallDependencies(self, request: Any, context: Any) -> Any:
         # Dependencies are the project's virtualenv, made by `make setup`; nothing to install here.
         return iter(())
 

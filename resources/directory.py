@@ -27,18 +27,31 @@ class AccountDirectory:
         self._by_id: dict[int, EmailAccount] | None = None
         self._listed_at = 0.0
 
-    def get(self, client: SmartleadClient, account_id: int) -> EmailAccount | None:
+    def _listing(self, client: SmartleadClient) -> dict[int, EmailAccount]:
         with self._lock:
             if self._by_id is None or self._clock() - self._listed_at > LISTING_TTL_SECONDS:
-                self._by_id = {account.id: account for account in client.list_email_accounts()}
+                # Campaign membership comes with the listing when asked for, at no extra request.
+                accounts = client.list_email_accounts(fetch_campaigns=True)
+                self._by_id = {account.id: account for account in accounts}
                 self._listed_at = self._clock()
-            found = self._by_id.get(account_id)
+            return self._by_id
+
+    def get(self, client: SmartleadClient, account_id: int) -> EmailAccount | None:
+        found = self._listing(client).get(account_id)
         if found is not None:
             return found
         try:
-            return client.get_email_account(account_id)
+            return client.get_email_account(account_id, fetch_campaigns=True)
         except NotFoundError:
             return None
+
+    def tag_named(self, client: SmartleadClient, name: str) -> int | None:
+        """The id of a tag some live account carries under ``name`` (tags cannot be listed directly)."""
+        for account in self._listing(client).values():
+            for tag in account.tags:
+                if tag.name == name:
+                    return tag.id
+        return None
 
     def forget(self) -> None:
         with self._lock:

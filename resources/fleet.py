@@ -14,7 +14,9 @@ from mailfleet.spec.model import Mailbox as MailboxSpec
 from mailfleet.spec.model import SecretRef
 from mailfleet.spec.model import Tenant as TenantSpec
 from resources.mailbox import Mailbox
+from resources.tag import Tag
 from resources.tenant import Tenant, TenantClient
+from resources.webhook import Webhook
 
 PROJECT = "mailfleet"
 
@@ -35,7 +37,9 @@ def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str
     return pulumi.Output.secret(value)
 
 
-def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:
+def mailbox_props(
+    tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int], tags: dict[str, Tag]
+) -> dict[str, Any]:
     props: dict[str, Any] = {
         "tenant": tenant.name,
         "email": mailbox.email,
@@ -54,6 +58,10 @@ def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Ou
         "ramp": {"name": mailbox.ramp.name, "steps": [[s.from_day, s.per_day] for s in mailbox.ramp.steps]},
         "on_remove": mailbox.on_remove,
         "client_id": client_id,
+        "tags": sorted(mailbox.tags),
+        "tag_ids": {name: tags[name].tag_id for name in mailbox.tags},
+        "campaigns": sorted(mailbox.campaigns),
+        "campaign_min_warmup_days": tenant.campaign_min_warmup_days,
     }
     optional = {
         "signature": mailbox.signature,
@@ -65,7 +73,7 @@ def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Ou
     return props
 
 
-def declare_tenant(tenant: TenantSpec, config: pulumi.Config) -> Tenant:
+def declare_tenant(tenant: TenantSpec, config: pulumi.Config, tags: dict[str, Tag]) -> Tenant:
     component = Tenant(tenant.name)
     client = TenantClient(
         f"{tenant.name}-client",
@@ -73,12 +81,24 @@ def declare_tenant(tenant: TenantSpec, config: pulumi.Config) -> Tenant:
         pulumi.ResourceOptions(parent=component),
     )
     for mailbox in tenant.mailboxes:
-        props = mailbox_props(tenant, mailbox, client.client_id)
+        props = mailbox_props(tenant, mailbox, client.client_id, tags)
         props["password"] = resolve_password(mailbox.password, config)
         Mailbox(
             mailbox.email,
             props,
             pulumi.ResourceOptions(parent=component, retain_on_delete=mailbox.on_remove == "retain"),
+        )
+    for webhook in tenant.webhooks:
+        Webhook(
+            f"{tenant.name}/{webhook.name}",
+            {
+                "tenant": tenant.name,
+                "name": webhook.name,
+                "url": webhook.url,
+                "events": sorted(webhook.events),
+                "client_id": client.client_id,
+            },
+            pulumi.ResourceOptions(parent=component),
         )
     component.register_outputs({})
     return component
@@ -92,4 +112,6 @@ def declare_fleet() -> list[Tenant]:
         tenants = load_tenants(directory, known_secrets=stack_config_keys())
     except SpecError as error:
         raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
-    return [declare_tenant(tenant, config) for tenant in tenants]
+    # Tags are account-wide in Smartlead: one resource per name, shared by every tenant that uses it.
+    tags = {name: Tag(name) for name in sorted({tag for t in tenants for m in t.mailboxes for tag in m.tags})}
+    return [declare_tenant(tenant, config, tags) for tenant in tenants]

@@ -13,7 +13,7 @@ How the diff stays honest (dynamic providers cannot send a detailed diff of thei
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pulumi
@@ -54,11 +54,30 @@ CREDENTIAL_KEYS = (
     "imap_port",
     "imap_security",
 )
-SETTINGS_KEYS = ("from_name", "max_email_per_day", "client_id", "signature", "bcc", "reply_to", "time_to_wait_in_mins")
+SETTINGS_KEYS = (
+    "from_name",
+    "max_email_per_day",
+    "client_id",
+    "signature",
+    "bcc",
+    "reply_to",
+    "time_to_wait_in_mins",
+)
 WARMUP_KEYS = ("warmup_enabled", "warmup_per_day", "warmup_rampup", "warmup_reply_rate")
+MEMBERSHIP_KEYS = ("tags", "attached_campaigns")
 # Inputs that describe intent rather than Smartlead fields; a change to them alone writes nothing.
-INTENT_KEYS = ("ramp", "ramp_step", "on_remove", "tenant", "warmup_started_on")
-MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS
+INTENT_KEYS = (
+    "ramp",
+    "ramp_step",
+    "on_remove",
+    "tenant",
+    "warmup_started_on",
+    "campaigns",
+    "campaign_min_warmup_days",
+    "campaign_hold",
+    "tag_ids",
+)
+MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS + MEMBERSHIP_KEYS
 INPUT_KEYS = ("email", *MANAGED_KEYS, *INTENT_KEYS)
 
 
@@ -74,6 +93,25 @@ def ramp_position(ramp: Ramp, started_on: date, today: date) -> tuple[int, str]:
     until = ramp.steps[index + 1].from_day - 1 if index + 1 < len(ramp.steps) else None
     days = f"days {step.from_day}-{until}" if until is not None else f"day {step.from_day} on"
     return step.per_day, f"{ramp.name} step {index + 1}/{len(ramp.steps)}: {days} at {step.per_day}/day"
+
+
+def campaign_plan(campaigns: list[int], min_days: int, started_on: date, today: date) -> tuple[list[int], str]:
+    """Which declared campaigns the mailbox is in today, and why the others are not yet."""
+    if not campaigns:
+        return [], ""
+    joins_on = started_on + timedelta(days=min_days - 1)
+    if today >= joins_on:
+        return sorted(campaigns), ""
+    listed = ", ".join(str(c) for c in sorted(campaigns))
+    return [], f"joins campaign(s) {listed} on warmup day {min_days} ({joins_on.isoformat()})"
+
+
+def contains_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    return bool(value == UNKNOWN)
 
 
 def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +143,11 @@ def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str
         "time_to_wait_in_mins": account.time_to_wait_in_mins,
     }
     live.update({key: value for key, value in optional.items() if key in declared})
+    live["tags"] = sorted(tag.name for tag in account.tags)
+    if account.campaign_ids is not None:
+        # Only campaigns this mailbox is declared for, or was put in by us: other memberships are not ours.
+        ours = set(declared.get("campaigns") or ()) | set(declared.get("attached_campaigns") or ())
+        live["attached_campaigns"] = sorted(set(account.campaign_ids) & ours)
     return {key: value for key, value in live.items() if value is not None}
 
 
@@ -128,10 +171,7 @@ def account_write(props: dict[str, Any]) -> EmailAccountWrite:
         imap_port_type=props["imap_security"],
         max_email_per_day=int(props["max_email_per_day"]),
         client_id=int(props["client_id"]),
-        warmup_enabled=bool(props["warmup_enabled"]),
-        total_warmup_per_day=int(props["warmup_per_day"]),
-        daily_rampup=int(props["warmup_rampup"]),
-        reply_rate_percentage=int(props["warmup_reply_rate"]),
+        warmup=warmup_settings(props),
         signature=props.get("signature"),
         bcc=props.get("bcc"),
         different_reply_to_address=props.get("reply_to"),
@@ -149,12 +189,27 @@ def apply_changes(account_id: int, current: dict[str, Any], desired: dict[str, A
     if changed_keys(CREDENTIAL_KEYS, current, desired):
         # Credentials change only through a full save, which carries every other setting too.
         client.save_email_account(account_id, account_write(desired))
-        return
-    settings = changed_keys(SETTINGS_KEYS, current, desired)
-    if settings:
-        client.update_email_account(account_id, AccountSettings(**settings_fields(settings, desired)))
-    if changed_keys(WARMUP_KEYS, current, desired):
-        client.set_warmup(account_id, warmup_settings(desired))
+    else:
+        settings = changed_keys(SETTINGS_KEYS, current, desired)
+        if settings:
+            client.update_email_account(account_id, AccountSettings(**settings_fields(settings, desired)))
+        if changed_keys(WARMUP_KEYS, current, desired):
+            client.set_warmup(account_id, warmup_settings(desired))
+    apply_memberships(account_id, current, desired)
+
+
+def apply_memberships(account_id: int, current: dict[str, Any], desired: dict[str, Any]) -> None:
+    client = connection.client()
+    have, want = set(current.get("tags") or ()), set(desired.get("tags") or ())
+    known_ids = {**(current.get("live_tag_ids") or {}), **(current.get("tag_ids") or {}), **desired["tag_ids"]}
+    client.map_tags([account_id], [int(desired["tag_ids"][name]) for name in sorted(want - have)])
+    client.unmap_tags([account_id], [int(known_ids[name]) for name in sorted(have - want) if name in known_ids])
+    joined = set(current.get("attached_campaigns") or ())
+    wanted = set(desired.get("attached_campaigns") or ())
+    for campaign_id in sorted(wanted - joined):
+        client.attach_accounts(campaign_id, [account_id])
+    for campaign_id in sorted(joined - wanted):
+        client.detach_accounts(campaign_id, [account_id])
 
 
 SETTINGS_FIELD_NAMES = {"reply_to": "different_reply_to_address"}
@@ -187,21 +242,27 @@ class MailboxProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures: list[CheckFailure] = []
-        started = _olds.get("warmup_started_on") or news.get("warmup_started_on")
-        inputs["warmup_started_on"] = started or clock.today().isoformat()
+        today = clock.today()
+        started_text = _olds.get("warmup_started_on") or news.get("warmup_started_on") or today.isoformat()
+        inputs["warmup_started_on"] = started_text
+        started = date.fromisoformat(started_text)
         try:
-            per_day, step = ramp_position(
-                ramp_from_props(news["ramp"]), date.fromisoformat(inputs["warmup_started_on"]), clock.today()
-            )
+            per_day, step = ramp_position(ramp_from_props(news["ramp"]), started, today)
         except (KeyError, TypeError, ValueError) as error:
             failures.append(CheckFailure("ramp", f"invalid sending ramp: {error}"))
         else:
             inputs["max_email_per_day"] = per_day
             inputs["ramp_step"] = step
+        inputs["tags"] = sorted(news.get("tags") or ())
+        inputs["campaigns"] = sorted(news.get("campaigns") or ())
+        min_days = int(news.get("campaign_min_warmup_days") or 30)
+        inputs["attached_campaigns"], inputs["campaign_hold"] = campaign_plan(
+            inputs["campaigns"], min_days, started, today
+        )
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if any(value == UNKNOWN for value in news.values()):
+        if contains_unknown(news):
             return DiffResult(changes=None)
         if changed_keys(MANAGED_KEYS + INTENT_KEYS, olds, news):
             # "Unknown" makes the engine diff the inputs itself, which is what a preview shows field by field.
@@ -213,6 +274,7 @@ class MailboxProvider(ResourceProvider):
         existing = client.find_email_account(props["email"])
         if existing is None:
             account = client.create_email_account(account_write(props))
+            apply_memberships(account.id, {}, props)
         else:
             if existing.client_id != int(props["client_id"]):
                 raise ForeignAccountError(
@@ -237,7 +299,8 @@ class MailboxProvider(ResourceProvider):
         inputs = {key: props[key] for key in INPUT_KEYS if key in props}
         inputs.update(observed_fields(account, props))
         inputs["warmup_started_on"] = warmup_started_on(account) or props.get("warmup_started_on")
-        return ReadResult(id_=id_, outs=self._outputs(inputs, account), inputs=inputs)
+        outputs = {**self._outputs(inputs, account), "live_tag_ids": {tag.name: tag.id for tag in account.tags}}
+        return ReadResult(id_=id_, outs=outputs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = connection.client()

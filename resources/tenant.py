@@ -25,11 +25,8 @@ from resources import connection
 MANAGED_KEYS = ("name", "email")
 
 
-def find_client(client_id: int | None = None, email: str | None = None) -> SmartleadClientRecord | None:
-    for record in connection.client().list_clients():
-        if record.id == client_id or (email is not None and record.email.lower() == email.lower()):
-            return record
-    return None
+def client_by_id(client_id: int) -> SmartleadClientRecord | None:
+    return next((record for record in connection.client().list_clients() if record.id == client_id), None)
 
 
 class TenantClientProvider(ResourceProvider):
@@ -44,7 +41,7 @@ class TenantClientProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         # A client's email is unique across Smartlead: an existing one is this tenant's, adopt it.
-        existing = find_client(email=props["email"])
+        existing = connection.client().find_client(props["email"])
         if existing is None:
             client_id = connection.client().save_client(props["name"], props["email"])
         else:
@@ -58,7 +55,7 @@ class TenantClientProvider(ResourceProvider):
         return UpdateResult(outs={**news, "client_id": int(id_)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        record = find_client(client_id=int(id_))
+        record = client_by_id(int(id_))
         if record is None:
             return ReadResult(id_=None, outs={})
         inputs = {"tenant": props.get("tenant"), "name": record.name, "email": record.email}

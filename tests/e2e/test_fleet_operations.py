@@ -1,0 +1,180 @@
+"""Fleet operations with the real CLI: out-of-band edits, removal policies, adoption, faults, ramps, secrets."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from tests.e2e.conftest import Project, changed_steps
+
+pytestmark = pytest.mark.e2e
+
+JANE = "jane@acme-mail.example"
+HANK = "hank@globex-mail.example"
+
+
+def accounts_by_email(project: Project) -> dict[str, dict[str, object]]:
+    return {str(a["from_email"]): a for a in project.emulator.control.accounts(project.emulator.api_key)}
+
+
+def test_an_edit_in_the_ui_shows_in_refresh_as_that_field_and_up_restores_it(project: Project) -> None:
+    project.up()
+    jane = accounts_by_email(project)[JANE]
+    project.emulator.control.edit_account(int(str(jane["id"])), from_name="Edited In UI")
+
+    refresh = project.pulumi.run("refresh", "--preview-only", "--json").stdout
+    steps = changed_steps(json.loads(refresh))
+
+    assert list(steps) == [JANE]
+    assert set(steps[JANE]["detailedDiff"]) == {"from_name"}
+
+    project.pulumi.run("refresh", "--yes", "--skip-preview")
+    digest = project.preview()
+    assert set(changed_steps(digest)[JANE]["detailedDiff"]) == {"from_name"}
+
+    project.up()
+    assert accounts_by_email(project)[JANE]["from_name"] == "Jane Doe"
+    assert set(project.preview()["changeSummary"]) == {"same"}
+
+
+def test_refresh_with_no_edits_reports_nothing(project: Project) -> None:
+    project.up()
+
+    refresh = json.loads(project.pulumi.run("refresh", "--preview-only", "--json").stdout)
+
+    assert changed_steps(refresh) == {}
+
+
+@pytest.mark.parametrize(
+    ("policy", "expect_present", "expect_suspended"),
+    [("retain", True, False), ("suspend", True, True), ("delete", False, False)],
+)
+def test_removing_a_mailbox_applies_its_removal_policy(
+    project: Project, policy: str, expect_present: bool, expect_suspended: bool
+) -> None:
+    project.edit_spec("acme", "on_remove: retain", f"on_remove: {policy}")
+    project.up()
+    project.edit_spec(
+        "acme",
+        "  - email: jane@acme-mail.example\n    from_name: Jane Doe\n    password: {secret: acme-jane}\n"
+        "    tags: [sales]\n",
+        "",
+    )
+
+    project.up()
+
+    live = accounts_by_email(project)
+    assert (JANE in live) is expect_present
+    if expect_present:
+        assert bool(live[JANE].get("is_suspended")) is expect_suspended
+    state = project.pulumi.run("stack", "export").stdout
+    assert JANE not in state
+    assert set(project.preview()["changeSummary"]) == {"same"}
+
+
+ACME_SERVERS = {
+    "smtp_host": "smtp.acme-mail.example",
+    "smtp_port": 465,
+    "smtp_port_type": "SSL",
+    "imap_host": "imap.acme-mail.example",
+    "imap_port": 993,
+    "imap_port_type": "SSL",
+}
+ACME_NAMES = {"jane": "Jane Doe", "john": "John Roe", "max": "Max Mustermann"}
+
+
+def test_existing_accounts_are_adopted_with_no_create(project: Project) -> None:
+    with project.client() as client:
+        acme = client.save_client("Acme Corp", "ops@acme.example")
+    before = {
+        f"{local}@acme-mail.example": project.emulator.control.create_account(
+            api_key=project.emulator.api_key,
+            from_email=f"{local}@acme-mail.example",
+            username=f"{local}@acme-mail.example",
+            from_name=name,
+            client_id=acme,
+            **ACME_SERVERS,
+        )["id"]
+        for local, name in ACME_NAMES.items()
+    }
+    project.emulator.control.clear_requests()
+
+    project.up()
+
+    saves = [
+        e for e in project.emulator.control.requests().entries if e.endpoint == "POST /email-accounts/save"
+    ]
+    live = accounts_by_email(project)
+    assert len(saves) == 2  # the two globex mailboxes only
+    assert {email: live[email]["id"] for email in before} == before
+    assert len(live) == 5
+
+
+def test_an_account_under_another_tenants_client_is_never_adopted(project: Project) -> None:
+    with project.client() as client:
+        other = client.save_client("Someone Else", "someone@else.example")
+    project.emulator.control.create_account(
+        api_key=project.emulator.api_key,
+        from_email=JANE,
+        from_name="Jane Doe",
+        client_id=other,
+        **ACME_SERVERS,
+    )
+
+    result = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
+
+    assert result.returncode != 0
+    assert JANE in result.stdout and "never adopts another tenant" in result.stdout
+    assert accounts_by_email(project)[JANE]["client_id"] == other
+
+
+def test_a_create_that_failed_after_the_server_stored_it_converges_without_a_duplicate(
+    project: Project,
+) -> None:
+    project.emulator.control.add_fault(
+        path_regex=r"/email-accounts/save$", method="POST", status=502, after_commit=True, count=1
+    )
+
+    first = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
+    project.emulator.control.clear_faults()
+    project.up()
+
+    live = accounts_by_email(project)
+    assert first.returncode in (0, 255)
+    assert sorted(live) == sorted(set(live))
+    assert len(project.emulator.control.accounts(project.emulator.api_key)) == 5
+
+
+def test_advancing_the_clock_moves_max_email_per_day_along_the_standard_ramp(project: Project) -> None:
+    project.up()
+    start = date.fromisoformat(project.emulator.control.today())
+    assert {a["message_per_day"] for a in accounts_by_email(project).values()} == {10}
+
+    project.emulator.control.advance_days(5)
+    later = {"MAILFLEET_TODAY": (start + timedelta(days=5)).isoformat()}
+    digest = project.preview(env=later)
+    steps = changed_steps(digest)
+    assert set(steps) == {a for a in accounts_by_email(project)}
+    assert {"max_email_per_day", "ramp_step"} <= set(steps[JANE]["detailedDiff"])
+
+    project.up(env=later)
+
+    assert {a["message_per_day"] for a in accounts_by_email(project).values()} == {20}
+
+
+def test_no_password_or_api_key_in_state_or_cli_output(project: Project) -> None:
+    output = project.pulumi.run("up", "--yes", "--skip-preview").stdout
+    output += project.pulumi.run("preview", "--diff").stdout
+    output += project.pulumi.run("refresh", "--yes", "--skip-preview").stdout
+    state = project.pulumi.run("stack", "export").stdout
+    config = json.loads(project.pulumi.run("config", "--json", "--show-secrets").stdout)
+    secrets = [str(v["value"]) for v in config.values() if v.get("secret")]
+
+    assert project.emulator.api_key in secrets
+    for secret in secrets:
+        assert secret not in state
+        assert secret not in output
+    assert re.search(r'"password":\s*"[^"\[]', state) is None
