@@ -236,9 +236,7 @@ class SmartleadClient:
         idempotent: bool = True,
     ) -> httpx.Response:
         retry_on = is_retryable if idempotent else is_retryable_unsafe
-        return self._retry.call(
-            lambda: self._send_once(method, path, params=params, json=json), retry_on=retry_on
-        )
+        return self._retry.call(lambda: self._send_once(method, path, params=params, json=json), retry_on=retry_on)
 
     def _unexpected(self, response: httpx.Response, problem: str) -> UnexpectedResponseError:
         return UnexpectedResponseError(
@@ -371,9 +369,7 @@ class SmartleadClient:
         seen: set[int] = set()
         offset = 0
         while True:
-            response = self._request(
-                "GET", "/email-accounts/", params={**params, "offset": offset, "limit": limit}
-            )
+            response = self._request("GET", "/email-accounts/", params={**params, "offset": offset, "limit": limit})
             rows = self._json_list(response)
             page = [self._parse(response, EmailAccount.from_api, row) for row in rows]
             fresh = [a for a in page if a.id not in seen]
@@ -480,9 +476,7 @@ class SmartleadClient:
 
     def list_clients(self) -> list[SmartleadClientRecord]:
         response = self._request("GET", "/client/")
-        return [
-            self._parse(response, SmartleadClientRecord.from_api, row) for row in self._json_list(response)
-        ]
+        return [self._parse(response, SmartleadClientRecord.from_api, row) for row in self._json_list(response)]
 
     def find_client(self, email: str) -> SmartleadClientRecord | None:
         wanted = email.strip().casefold()
@@ -537,9 +531,7 @@ class SmartleadClient:
 
     def update_tag(self, tag_id: int, name: str, color: str) -> None:
         self._ok(
-            self._request(
-                "POST", "/email-accounts/tag-manager", json={"id": int(tag_id), "name": name, "color": color}
-            )
+            self._request("POST", "/email-accounts/tag-manager", json={"id": int(tag_id), "name": name, "color": color})
         )
 
     def list_tags_for_emails(self, emails: Sequence[str]) -> dict[str, list[Tag]]:
@@ -653,9 +645,7 @@ class SmartleadClient:
 
         def find() -> CampaignWebhook | None:
             fresh = [
-                w
-                for w in self.list_campaign_webhooks(cid)
-                if w.id not in before and w.name == name and w.url == url
+                w for w in self.list_campaign_webhooks(cid) if w.id not in before and w.name == name and w.url == url
             ]
             return max(fresh, key=lambda w: w.id) if fresh else None
 
@@ -696,9 +686,7 @@ class SmartleadClient:
             body["name"] = name
         if association_type is not None:
             if association_type not in ("user", "client", "campaign"):
-                raise ValueError(
-                    f"association_type must be user, client or campaign, not {association_type!r}"
-                )
+                raise ValueError(f"association_type must be user, client or campaign, not {association_type!r}")
             body["association_type"] = association_type
         if client_id is not None:
             body["client_id"] = int(client_id)

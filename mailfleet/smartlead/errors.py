@@ -163,9 +163,7 @@ class ServerError(APIError):
 class UnexpectedResponseError(SmartleadError):
     """A successful status whose body does not have the shape the endpoint needs."""
 
-    def __init__(
-        self, status: int, method: str, url_redacted: str, problem: str, body_excerpt: str = ""
-    ) -> None:
+    def __init__(self, status: int, method: str, url_redacted: str, problem: str, body_excerpt: str = "") -> None:
         self.status = status
         self.method = method
         self.url_redacted = scrub(url_redacted)
@@ -212,9 +210,7 @@ def error_for_status(
     if status == 404:
         return NotFoundError(status, method, url_redacted, body)
     if status == 406 and "ACCOUNT_VERIFICATION_FAILED" in upper:
-        return VerificationFailedError(
-            status, method, url_redacted, body, detail="SMTP/IMAP verification failed"
-        )
+        return VerificationFailedError(status, method, url_redacted, body, detail="SMTP/IMAP verification failed")
     if status == 400 and "ALREADY_EXIST" in upper:
         return AlreadyExistsError(status, method, url_redacted, body, detail="already exists")
     # Suspend/unsuspend answer a missing account with 400 {success:false, message:"... not found ..."}.

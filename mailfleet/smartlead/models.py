@@ -92,9 +92,7 @@ class Tag:
 
 
 def _tags(value: Any) -> tuple[Tag, ...]:
-    return tuple(
-        Tag.from_api(t) for t in as_list(value) if isinstance(t, Mapping) and first(t, "id", "tag_id")
-    )
+    return tuple(Tag.from_api(t) for t in as_list(value) if isinstance(t, Mapping) and first(t, "id", "tag_id"))
 
 
 _ASSOCIATION_NAMES = {1: "user", 2: "client", 3: "campaign"}
@@ -134,8 +132,7 @@ class WarmupDetails:
             rampup=as_int(first(data, "daily_rampup", "warmup_rampup")),
             max_count=as_int(data.get("warmup_max_count")),
             min_count=as_int(data.get("warmup_min_count")),
-            is_blocked=as_bool(first(data, "is_warmup_blocked", "is_blocked"))
-            or bool(data.get("blocked_reason")),
+            is_blocked=as_bool(first(data, "is_warmup_blocked", "is_blocked")) or bool(data.get("blocked_reason")),
             blocked_reason=as_str(data.get("blocked_reason")) or None,
         )
 
@@ -262,13 +259,7 @@ class WarmupStats:
         raw_days = first(data, "stats_by_date", "daily_stats") or []
         days = tuple(
             sorted(
-                (
-                    d
-                    for d in (
-                        DailyWarmupStat.from_api(x) for x in as_list(raw_days) if isinstance(x, Mapping)
-                    )
-                    if d
-                ),
+                (d for d in (DailyWarmupStat.from_api(x) for x in as_list(raw_days) if isinstance(x, Mapping)) if d),
                 key=lambda d: d.date,
             )
         )
@@ -286,8 +277,7 @@ class WarmupStats:
             sent=sent,
             spam=spam,
             inbox=inbox,
-            received=as_int(first(data, "warmup_email_received_count", "received_count", "total_received"))
-            or 0,
+            received=as_int(first(data, "warmup_email_received_count", "received_count", "total_received")) or 0,
             reputation=as_float(first(data, "reputation_score", "warmup_reputation")),
             days=days,
         )
@@ -393,9 +383,7 @@ class Webhook:
 def _set_fields(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """The dataclass fields that are not UNSET, by name."""
     return {
-        f.name: getattr(obj, f.name)
-        for f in fields(obj)
-        if f.name not in skip and getattr(obj, f.name) is not UNSET
+        f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in skip and getattr(obj, f.name) is not UNSET
     }
 
 

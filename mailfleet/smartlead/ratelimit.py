@@ -119,18 +119,14 @@ class SQLiteBackend:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("CREATE TABLE IF NOT EXISTS requests (key TEXT NOT NULL, at REAL NOT NULL)")
             self._conn.execute("CREATE INDEX IF NOT EXISTS requests_key_at ON requests (key, at)")
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS pauses (key TEXT PRIMARY KEY, until REAL NOT NULL)"
-            )
+            self._conn.execute("CREATE TABLE IF NOT EXISTS pauses (key TEXT PRIMARY KEY, until REAL NOT NULL)")
 
     def reserve(self, now: float) -> float:
         longest = max(r.period for r in self._rates)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                self._conn.execute(
-                    "DELETE FROM requests WHERE key = ? AND at <= ?", (self._key, now - longest)
-                )
+                self._conn.execute("DELETE FROM requests WHERE key = ? AND at <= ?", (self._key, now - longest))
                 wait = 0.0
                 for rate in self._rates:
                     row = self._conn.execute(

@@ -36,9 +36,7 @@ _JSON_SECRET = re.compile(
     r"\"(?:[^\"\\]|\\.)*\""
 )
 # Smartlead key shape: UUID v4, underscore, 7 lowercase alphanumerics (research §1).
-_KEY_SHAPE = re.compile(
-    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_[a-z0-9]{7}\b", re.IGNORECASE
-)
+_KEY_SHAPE = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_[a-z0-9]{7}\b", re.IGNORECASE)
 # Shorter strings than this are not registered: masking "a" everywhere would garble messages.
 _MIN_SECRET_LENGTH = 4
 
@@ -96,9 +94,7 @@ def redact_url(url: str | httpx.URL) -> str:
     """The URL as text with the ``api_key`` query value (and any other known secret) replaced by ``***``."""
     parsed = httpx.URL(str(url))
     if parsed.params:
-        params = [
-            (k, MASK if k.lower() in {"api_key", "apikey"} else v) for k, v in parsed.params.multi_items()
-        ]
+        params = [(k, MASK if k.lower() in {"api_key", "apikey"} else v) for k, v in parsed.params.multi_items()]
         parsed = parsed.copy_with(params=params)
     # httpx percent-encodes the mask; show it plainly.
     return scrub(str(parsed).replace("%2A%2A%2A", MASK))
