@@ -96,9 +96,7 @@ def _display_dir(directory: Path | str) -> PurePath:
 
 def _read(display: str, source: Path) -> tuple[TenantFile, list[Problem]]:
     def whole(message: str, line: int = 1, col: int = 1) -> tuple[TenantFile, list[Problem]]:
-        return TenantFile(display, source, Parsed(MISSING, fatal=True)), [
-            Problem(display, line, col, message)
-        ]
+        return TenantFile(display, source, Parsed(MISSING, fatal=True)), [Problem(display, line, col, message)]
 
     try:
         with source.open("rb") as handle:
@@ -121,17 +119,13 @@ def _read(display: str, source: Path) -> tuple[TenantFile, list[Problem]]:
     problems = [Problem(display, line, col, message) for (line, col), message in parsed.problems]
     value = parsed.value
     if value is MISSING and not parsed.fatal:
-        problems.append(
-            Problem(display, 1, 1, "empty file: expected a tenant (apiVersion, tenant, client, mailboxes)")
-        )
+        problems.append(Problem(display, 1, 1, "empty file: expected a tenant (apiVersion, tenant, client, mailboxes)"))
         parsed.fatal = True
     elif not parsed.fatal and not isinstance(value, dict):
         line, col = parsed.values.get((), position_of(text, 0))
-        what = "nothing" if value is None else show(value) if not isinstance(value, list) else "a list"
+        what = "an empty document" if value is None else "a list" if isinstance(value, list) else show(value)
         problems.append(
-            Problem(
-                display, line, col, f"a tenant file must be a mapping (apiVersion, tenant, ...), not {what}"
-            )
+            Problem(display, line, col, f"a tenant file must be a mapping (apiVersion, tenant, ...), not {what}")
         )
         parsed.fatal = True
     return tenant_file, problems
@@ -167,9 +161,7 @@ def _check_schema(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
 
 
 def _declared_ramps(data: dict[str, Any]) -> set[str]:
-    return {
-        name for name in _dict(data, "ramps") if _RAMP_NAME.fullmatch(name) and name != STANDARD_RAMP_NAME
-    }
+    return {name for name in _dict(data, "ramps") if _RAMP_NAME.fullmatch(name) and name != STANDARD_RAMP_NAME}
 
 
 def _check_ramps(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
@@ -246,9 +238,7 @@ def _check_secrets(file: TenantFile, data: dict[str, Any], known: Collection[str
     return problems
 
 
-def _check_file(
-    file: TenantFile, data: dict[str, Any], known_secrets: Collection[str] | None
-) -> list[Problem]:
+def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collection[str] | None) -> list[Problem]:
     problems = _check_schema(file, data)
     tenant = data.get("tenant")
     stem = file.source.name.rsplit(".", 1)[0]
@@ -307,9 +297,7 @@ def _check_across(files: list[TenantFile]) -> list[Problem]:
         stem = file.source.name.rsplit(".", 1)[0]
         if stem in stems:
             problems.append(
-                Problem(
-                    file.display, 1, 1, f"tenant {stem!r} also has the file {stems[stem].display}: keep one"
-                )
+                Problem(file.display, 1, 1, f"tenant {stem!r} also has the file {stems[stem].display}: keep one")
             )
         else:
             stems[stem] = file
@@ -347,9 +335,7 @@ def check_directory(directory: Path | str, *, known_secrets: Collection[str] | N
     return Checked(sorted(set(problems)), files)
 
 
-def validate_directory(
-    directory: Path | str, *, known_secrets: Collection[str] | None = None
-) -> list[Problem]:
+def validate_directory(directory: Path | str, *, known_secrets: Collection[str] | None = None) -> list[Problem]:
     """Every problem in the tenant files of ``directory``, sorted; empty when all are valid.
 
     ``known_secrets``: the secret config keys the stack holds (``KEY`` or ``project:KEY``); when given, a

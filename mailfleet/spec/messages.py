@@ -106,12 +106,7 @@ def _type_message(error: ValidationError, path: JsonPath) -> str:
     names: list[str] = [expected] if isinstance(expected, str) else list(expected)
     wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
     instance = error.instance
-    if (
-        path
-        and path[-1] == "password"
-        and isinstance(instance, str | int | float)
-        and not isinstance(instance, bool)
-    ):
+    if path and path[-1] == "password" and isinstance(instance, str | int | float) and not isinstance(instance, bool):
         return _prefix(path) + _PLAINTEXT_PASSWORD
     if _sensitive(path):
         return f"{_prefix(path)}must be {wanted}"
@@ -136,9 +131,7 @@ def _range_message(error: ValidationError, path: JsonPath) -> str:
     return f"{_prefix(path)}must be at most {high}{got}"
 
 
-def _unique_findings(
-    error: ValidationError, path: JsonPath, mark_of: Callable[[JsonPath], Mark]
-) -> list[Finding]:
+def _unique_findings(error: ValidationError, path: JsonPath, mark_of: Callable[[JsonPath], Mark]) -> list[Finding]:
     items = error.instance if isinstance(error.instance, list) else []
     first: dict[str, int] = {}
     findings: list[Finding] = []
@@ -210,11 +203,7 @@ def findings_for(error: ValidationError, mark_of: Callable[[JsonPath], Mark]) ->
         return [Finding(path, False, _type_message(error, path))]
 
     if keyword == "const":
-        return [
-            Finding(
-                path, False, f"{_prefix(path)}must be {show(error.validator_value)}, not {show(instance)}"
-            )
-        ]
+        return [Finding(path, False, f"{_prefix(path)}must be {show(error.validator_value)}, not {show(instance)}")]
 
     if keyword == "enum":
         allowed_values: Any = error.validator_value
@@ -234,14 +223,10 @@ def findings_for(error: ValidationError, mark_of: Callable[[JsonPath], Mark]) ->
     if keyword == "minLength":
         if error.validator_value == 1:
             return [Finding(path, False, f"{_prefix(path)}must not be empty")]
-        return [
-            Finding(path, False, f"{_prefix(path)}is too short (at least {error.validator_value} characters)")
-        ]
+        return [Finding(path, False, f"{_prefix(path)}is too short (at least {error.validator_value} characters)")]
 
     if keyword == "maxLength":
-        return [
-            Finding(path, False, f"{_prefix(path)}is too long (at most {error.validator_value} characters)")
-        ]
+        return [Finding(path, False, f"{_prefix(path)}is too long (at most {error.validator_value} characters)")]
 
     if keyword == "pattern":
         shown = "" if _sensitive(path) else f"{show(instance)} "
@@ -258,9 +243,14 @@ def findings_for(error: ValidationError, mark_of: Callable[[JsonPath], Mark]) ->
 
     if keyword == "minItems":
         count = error.validator_value
-        return [
-            Finding(path, False, f"{_prefix(path)}must list at least {count} item{'s' if count != 1 else ''}")
-        ]
+        if count == 1:
+            what = {"events": "an event, e.g. EMAIL_REPLY", "ramps": "a step"}.get(
+                str(path[-1]) if path else "", "an item"
+            )
+            if len(path) == 2 and path[0] == "ramps":
+                what = "a step"
+            return [Finding(path, False, f"{_prefix(path)}is empty: list at least {what}")]
+        return [Finding(path, False, f"{_prefix(path)}must list at least {count} item{'s' if count != 1 else ''}")]
 
     if keyword == "maxItems":
         return [Finding(path, False, f"{_prefix(path)}must list at most {error.validator_value} items")]

@@ -97,6 +97,10 @@ def _show(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+def _show_tag(tag: str) -> str:
+    return _show("!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag)
+
+
 def _scalar(event: ScalarEvent) -> tuple[Any, str | None]:
     """Convert a scalar event to a value, or return an error message."""
     tag = event.tag
@@ -105,7 +109,7 @@ def _scalar(event: ScalarEvent) -> tuple[Any, str | None]:
     elif tag == "!":
         tag = _TAG + "str"
     if tag not in _SCALAR_TAGS:
-        return None, f"unsupported YAML tag {_show(tag)}: remove it"
+        return None, f"unsupported YAML tag {_show_tag(tag)}: remove it"
     if tag in (_TAG + "str", _TAG + "timestamp"):
         return event.value, None
     node = ScalarNode(tag, event.value)
@@ -165,6 +169,7 @@ def parse(text: str) -> Parsed:
 
 def _build(text: str, result: Parsed) -> None:
     stack: list[_Frame] = []
+    aliases: dict[str, list[Mark]] = {}  # anchor name -> where it is used
     documents = 0
     problems = result.problems
     values = result.values
@@ -202,9 +207,7 @@ def _build(text: str, result: Parsed) -> None:
         path = (*frame.path, key)
         if key in frame.container:
             first = result.keys[path]
-            problems.append(
-                (mark, f"duplicate key {_show(key)} (first at line {first[0]}, column {first[1]})")
-            )
+            problems.append((mark, f"duplicate key {_show(key)} (first at line {first[0]}, column {first[1]})"))
             return
         result.keys[path] = mark
         frame.key_path = path
@@ -216,51 +219,60 @@ def _build(text: str, result: Parsed) -> None:
         problems.append((mark, message))
         result.fatal = True
 
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                problems.append(
-                    (_mark(event), "a second YAML document ('---'): a tenant file holds exactly one document")
-                )
-                return
-        elif isinstance(event, ScalarEvent):
-            mark = _mark(event)
-            if expecting_key():
-                if event.tag not in (None, "!", _TAG + "str"):
-                    fatal(mark, f"unsupported YAML tag {_show(event.tag)} on a key: remove it")
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    problems.append(
+                        (
+                            _mark(event),
+                            "a second YAML document ('---'): a tenant file holds exactly one document",
+                        )
+                    )
+                    return
+            elif isinstance(event, ScalarEvent):
+                mark = _mark(event)
+                if expecting_key():
+                    if event.tag not in (None, "!", _TAG + "str"):
+                        fatal(mark, f"unsupported YAML tag {_show_tag(str(event.tag))} on a key: remove it")
+                        take_key(stack[-1], None, mark)
+                    else:
+                        take_key(stack[-1], event.value, mark)
+                    continue
+                value, error = _scalar(event)
+                if error is not None:
+                    fatal(mark, error)
+                place(value, mark)
+            elif isinstance(event, AliasEvent):
+                mark = _mark(event)
+                aliases.setdefault(str(event.anchor), []).append(mark)
+                result.fatal = True
+                if expecting_key():
                     take_key(stack[-1], None, mark)
                 else:
-                    take_key(stack[-1], event.value, mark)
-                continue
-            value, error = _scalar(event)
-            if error is not None:
-                fatal(mark, error)
-            place(value, mark)
-        elif isinstance(event, AliasEvent):
-            mark = _mark(event)
-            fatal(mark, f"YAML alias '*{event.anchor}' is not allowed: write the value out in full")
-            if expecting_key():
-                take_key(stack[-1], None, mark)
-            else:
-                place(None, mark)
-        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
-            mark = _mark(event)
-            is_map = isinstance(event, MappingStartEvent)
-            if len(stack) >= MAX_DEPTH:
-                fatal(mark, f"nesting deeper than {MAX_DEPTH} levels")
-                return
-            expected = _TAG + ("map" if is_map else "seq")
-            if event.tag not in (None, "!", expected):
-                fatal(mark, f"unsupported YAML tag {_show(event.tag)}: remove it")
-            container: dict[str, Any] | list[Any] = {} if is_map else []
-            if expecting_key():
-                fatal(mark, "a key must be a plain string, not a " + ("mapping" if is_map else "list"))
-                stack.append(_Frame(container, None, mark, is_key=True))
-                continue
-            path = place(container, mark)
-            stack.append(_Frame(container, path, mark))
-        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
-            frame = stack.pop()
-            if frame.is_key:
-                take_key(stack[-1], None, frame.mark)
+                    place(None, mark)
+            elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+                mark = _mark(event)
+                is_map = isinstance(event, MappingStartEvent)
+                if len(stack) >= MAX_DEPTH:
+                    fatal(mark, f"nesting deeper than {MAX_DEPTH} levels")
+                    return
+                expected = _TAG + ("map" if is_map else "seq")
+                if event.tag not in (None, "!", expected):
+                    fatal(mark, f"unsupported YAML tag {_show_tag(str(event.tag))}: remove it")
+                container: dict[str, Any] | list[Any] = {} if is_map else []
+                if expecting_key():
+                    fatal(mark, "a key must be a plain string, not a " + ("mapping" if is_map else "list"))
+                    stack.append(_Frame(container, None, mark, is_key=True))
+                    continue
+                path = place(container, mark)
+                stack.append(_Frame(container, path, mark))
+            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+                frame = stack.pop()
+                if frame.is_key:
+                    take_key(stack[-1], None, frame.mark)
+    finally:
+        for anchor, marks in aliases.items():
+            times = f" (used {len(marks)} times)" if len(marks) > 1 else ""
+            problems.append((marks[0], f"YAML alias {_show('*' + anchor)}{times} is not allowed: write the value out"))

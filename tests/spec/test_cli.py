@@ -1,0 +1,74 @@
+"""``mailfleet validate`` and ``mailfleet schema`` through the real click entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mailfleet.cli import main
+from mailfleet.spec.schema import load_schema
+
+from .conftest import EXAMPLES
+
+
+def test_valid_directory_exits_0(tenant_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tenant_dir)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "1 tenant, 2 mailboxes: valid\n"
+
+
+def test_examples_exit_0() -> None:
+    result = CliRunner().invoke(main, ["validate", str(EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(": valid\n")
+
+
+def test_invalid_directory_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "acme.yaml").write_text("apiVersion: mailfleet/v1\ntenant: acme\nbogus: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/acme.yaml:1:1: missing required key 'client'",
+        f"{tmp_path}/acme.yaml:1:1: missing required key 'mailboxes'",
+        f"{tmp_path}/acme.yaml:3:1: unknown key 'bogus' (expected one of: apiVersion, campaign_min_warmup_days, "
+        "client, defaults, health_gate, mailboxes, ramps, tenant, webhooks)",
+    ]
+    assert result.stderr == "3 problems in 1 file: invalid\n"
+
+
+def test_empty_directory_exits_1(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == f"{tmp_path}:1:1: no tenant files (*.yaml) in this directory\n"
+
+
+def test_missing_directory_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "does not exist" in result.stderr
+
+
+def test_file_instead_of_directory_exits_2(tmp_path: Path) -> None:
+    file = tmp_path / "acme.yaml"
+    file.write_text("x: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(file)])
+    assert result.exit_code == 2
+
+
+def test_default_directory_is_specs_tenants(monkeypatch, tmp_path: Path) -> None:
+    (tmp_path / "specs" / "tenants").mkdir(parents=True)
+    (tmp_path / "specs" / "tenants" / "x.yaml").write_text("tenant: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("specs/tenants/x.yaml:2:1: YAML syntax error")
+
+
+def test_schema_prints_the_schema() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == load_schema()

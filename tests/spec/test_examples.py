@@ -1,0 +1,48 @@
+"""The example tenants in specs/tenants are valid and mean what they say."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mailfleet.spec import load_tenants, validate_directory
+
+from .conftest import EXAMPLES
+
+
+def test_examples_are_valid() -> None:
+    assert validate_directory(EXAMPLES) == []
+
+
+def test_examples_load() -> None:
+    tenants = load_tenants(EXAMPLES)
+    names = [tenant.name for tenant in tenants]
+    assert names == sorted(names)
+    assert {"acme", "globex"} <= set(names)
+    total = sum(len(tenant.mailboxes) for tenant in tenants)
+    assert 5 <= total <= 8
+    for tenant in tenants:
+        assert tenant.source.name == f"{tenant.name}.yaml"
+        for mailbox in tenant.mailboxes:
+            assert mailbox.password.kind in ("secret", "env")
+            assert mailbox.email == mailbox.email.lower()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda path: path.name)
+def test_examples_point_editors_at_the_schema(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../tenant.schema.json"
+    assert (path.parent / "../tenant.schema.json").resolve().is_file()
+    assert not re.search(r"password:\s*[^{\s]", path.read_text(encoding="utf-8"))
+
+
+def test_relative_display_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    tenants = tmp_path / "specs" / "tenants"
+    tenants.mkdir(parents=True)
+    (tenants / "acme.yaml").write_text("tenant: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in ("specs/tenants", "specs/tenants/", "./specs/tenants"):
+        (problem,) = validate_directory(given)
+        assert problem.file == "specs/tenants/acme.yaml"

@@ -1,0 +1,138 @@
+"""The typed model: defaults merged into mailboxes, ramps, locations."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from mailfleet.spec import (
+    STANDARD,
+    Endpoint,
+    Location,
+    Ramp,
+    RampStep,
+    SecretRef,
+    Warmup,
+    load_tenants,
+)
+from mailfleet.spec.ramps import BUILTIN_RAMPS
+
+STANDARD_EXPECTED = {
+    1: 10, 5: 10, 6: 20, 10: 20, 11: 30, 15: 30, 16: 40, 20: 40,
+    21: 50, 25: 50, 26: 60, 30: 60, 31: 75, 100: 75,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("day", "per_day"), sorted(STANDARD_EXPECTED.items()))
+def test_standard_ramp_boundaries(day: int, per_day: int) -> None:
+    assert STANDARD.per_day_on(day) == per_day
+
+
+def test_standard_ramp_step_index() -> None:
+    indexes = [STANDARD.step_index_on(day) for day in (1, 5, 6, 10, 11, 15, 16, 20, 21, 25, 26, 30, 31, 100)]
+    assert indexes == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
+
+
+def test_days_before_the_first_count_as_day_one() -> None:
+    assert STANDARD.per_day_on(0) == 10
+    assert STANDARD.per_day_on(-5) == 10
+    assert STANDARD.step_index_on(0) == 0
+
+
+def test_standard_is_the_only_builtin() -> None:
+    assert dict(BUILTIN_RAMPS) == {"standard": STANDARD}
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [(), (RampStep(2, 10),), (RampStep(1, 10), RampStep(1, 20)), (RampStep(1, 10), RampStep(5, 1), RampStep(3, 1))],
+)
+def test_ramp_rejects_bad_steps(steps: tuple[RampStep, ...]) -> None:
+    with pytest.raises(ValueError, match="ramp"):
+        Ramp("bad", steps)
+
+
+def test_model_is_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        STANDARD.name = "other"  # type: ignore[misc]
+
+
+def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
+    (tenant,) = load_tenants(tenant_dir)
+    jane, john = tenant.mailboxes
+    assert tenant.name == "acme"
+    assert tenant.client.name == "Acme Corp"
+    assert tenant.client.email == "ops@acme.example"
+    assert tenant.on_remove == "suspend"
+    assert tenant.campaign_min_warmup_days == 21
+    assert tenant.health_gate is False
+    assert tenant.source == tenant_dir / "acme.yaml"
+    assert tenant.location == Location(str(tenant_dir / "acme.yaml"), 1, 1)
+
+    assert jane.email == "jane@acme.example"  # stored lowercase
+    assert jane.username == "jane@acme.example"
+    assert jane.password == SecretRef("secret", "acme-jane")
+    assert jane.smtp == Endpoint("smtp.acme.example", 465, "SSL")
+    assert jane.imap == Endpoint("imap.acme.example", 993, "SSL")  # security defaults to SSL
+    assert jane.warmup == Warmup(enabled=True, per_day=25, rampup=2, reply_rate=30)
+    assert jane.ramp == STANDARD
+    assert jane.on_remove == "suspend"
+    assert jane.tags == ("sales",)
+    assert jane.campaigns == (48213,)
+    assert (jane.signature, jane.bcc, jane.reply_to, jane.time_to_wait_in_mins) == (None, None, None, None)
+    assert jane.location == Location(str(tenant_dir / "acme.yaml"), 10, 5)
+
+    assert john.username == "john.roe"
+    assert john.password == SecretRef("env", "JOHN_PASSWORD")
+    assert john.smtp == Endpoint("smtp.acme.example", 587, "TLS")
+    assert john.warmup == Warmup(enabled=False, per_day=25, rampup=2, reply_rate=0)
+    assert john.ramp == Ramp("gentle", (RampStep(1, 5), RampStep(15, 25)))
+    assert john.ramp.per_day_on(14) == 5
+    assert john.ramp.per_day_on(15) == 25
+    assert john.on_remove == "delete"
+    assert john.tags == ()
+    assert john.campaigns == ()
+    assert john.signature == "<b>John</b>"
+    assert john.bcc == "audit@acme.example"
+    assert john.reply_to == "replies@acme.example"
+    assert john.time_to_wait_in_mins == 12
+
+
+def test_webhooks(tenant_dir: Path) -> None:
+    (tenant,) = load_tenants(tenant_dir)
+    crm, sales = tenant.webhooks
+    assert (crm.name, crm.url, crm.events, crm.categories) == (
+        "crm",
+        "https://hooks.acme.example/smartlead",
+        ("EMAIL_SENT", "EMAIL_REPLY"),
+        (),
+    )
+    assert sales.categories == ("Interested",)
+
+
+def test_minimal_file_gets_every_default(tmp_path: Path) -> None:
+    (tmp_path / "min.yaml").write_text(
+        "apiVersion: mailfleet/v1\ntenant: min\nclient: {name: M, email: m@m.example}\n"
+        "mailboxes:\n  - email: a@m.example\n    from_name: A\n    password: {secret: k}\n"
+        "    smtp: {host: s.m.example, port: 465}\n    imap: {host: i.m.example, port: 993}\n",
+        encoding="utf-8",
+    )
+    (tenant,) = load_tenants(tmp_path)
+    (mailbox,) = tenant.mailboxes
+    assert mailbox.warmup == Warmup(enabled=True, per_day=20, rampup=2, reply_rate=30)
+    assert mailbox.ramp == STANDARD
+    assert mailbox.on_remove == tenant.on_remove == "retain"
+    assert tenant.webhooks == ()
+    assert tenant.campaign_min_warmup_days == 30
+    assert tenant.health_gate is True
+
+
+def test_tenant_without_mailboxes_is_valid(tmp_path: Path) -> None:
+    (tmp_path / "empty.yaml").write_text(
+        "apiVersion: mailfleet/v1\ntenant: empty\nclient: {name: E, email: e@e.example}\nmailboxes: []\n",
+        encoding="utf-8",
+    )
+    (tenant,) = load_tenants(tmp_path)
+    assert tenant.mailboxes == ()

@@ -1,0 +1,121 @@
+"""The JSON Schema file itself."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from mailfleet.spec import loader
+from mailfleet.spec.schema import is_email, is_http_url, load_schema, schema_path, schema_text, validator
+
+from .conftest import REPO
+
+
+def _schemas(node: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every subschema with its JSON pointer."""
+    if isinstance(node, dict):
+        yield path, node
+        for key in ("properties", "$defs"):
+            for name, child in node.get(key, {}).items():
+                yield from _schemas(child, f"{path}/{key}/{name}")
+        for key in ("items", "additionalProperties", "propertyNames", "not"):
+            if isinstance(node.get(key), dict):
+                yield from _schemas(node[key], f"{path}/{key}")
+
+
+def test_schema_is_valid_2020_12() -> None:
+    schema = load_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_schema_file_is_the_checkout_copy() -> None:
+    assert schema_path() == REPO / "specs" / "tenant.schema.json"
+    assert json.loads(schema_text()) == load_schema()
+
+
+def test_every_property_is_described() -> None:
+    for pointer, schema in _schemas(load_schema()):
+        for name, child in schema.get("properties", {}).items():
+            assert "description" in child, f"{pointer}/properties/{name}"
+
+
+def test_objects_are_closed() -> None:
+    for pointer, schema in _schemas(load_schema()):
+        if schema.get("type") == "object" and "properties" in schema:
+            assert schema.get("additionalProperties") is False, pointer
+
+
+def test_patterns_have_hints() -> None:
+    for pointer, schema in _schemas(load_schema()):
+        if "pattern" in schema:
+            assert "x-hint" in schema, pointer
+
+
+def test_schema_defaults_match_the_loader() -> None:
+    defs = load_schema()["$defs"]
+    warmup = {name: spec["default"] for name, spec in defs["warmup"]["properties"].items()}
+    assert warmup == loader.WARMUP_DEFAULTS
+    assert defs["endpoint"]["properties"]["security"]["default"] == loader.DEFAULT_SECURITY
+    assert defs["on_remove"]["default"] == loader.DEFAULT_ON_REMOVE
+    assert defs["sending"]["properties"]["ramp"]["default"] == "standard"
+    top = load_schema()["properties"]
+    assert top["campaign_min_warmup_days"]["default"] == 30
+    assert top["health_gate"]["default"] is True
+
+
+def test_ranges() -> None:
+    defs = load_schema()["$defs"]
+    port = defs["endpoint"]["properties"]["port"]
+    assert (port["minimum"], port["maximum"]) == (1, 65535)
+    warmup = defs["warmup"]["properties"]
+    assert (warmup["per_day"]["minimum"], warmup["per_day"]["maximum"]) == (1, 50)
+    assert (warmup["rampup"]["minimum"], warmup["rampup"]["maximum"]) == (1, 20)
+    assert (warmup["reply_rate"]["minimum"], warmup["reply_rate"]["maximum"]) == (0, 100)
+
+
+def test_webhook_events_are_the_real_smartlead_list() -> None:
+    events = set(load_schema()["$defs"]["webhook"]["properties"]["events"]["items"]["enum"])
+    assert {"EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY", "EMAIL_BOUNCE"} <= events
+    assert not events & {"EMAIL_OPENED", "EMAIL_REPLIED", "EMAIL_BOUNCED", "LEAD_REPLIED", "SENT", "OPENED"}
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("jane@acme.example", True),
+        ("jane.doe+x@mail.acme-corp.example", True),
+        ("jane@acme", False),
+        ("jane@@acme.example", False),
+        (".jane@acme.example", False),
+        ("ja..ne@acme.example", False),
+        ("jane doe@acme.example", False),
+        ("jane@-acme.example", False),
+        ("", False),
+    ],
+)
+def test_email_format(value: str, ok: bool) -> None:
+    assert is_email(value) is ok
+    assert validator().is_valid({"client": {"name": "x", "email": value}}) is False  # other keys are missing
+    errors = [e for e in validator().iter_errors({"client": {"name": "x", "email": value}}) if e.validator == "format"]
+    assert bool(errors) is not ok
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("https://hooks.acme.example/smartlead", True),
+        ("http://localhost:8080/x?y=1", True),
+        ("ftp://hooks.acme.example", False),
+        ("hooks.acme.example/x", False),
+        ("https://", False),
+        ("https://hooks acme.example", False),
+        ("https://hooks.acme.example:99999/", False),
+    ],
+)
+def test_url_format(value: str, ok: bool) -> None:
+    assert is_http_url(value) is ok
