@@ -81,5 +81,17 @@ def emulator(
     )
 
 
+@main.command()
+@click.option("--client-id", type=int, default=None, help="Export the tenant of this Smartlead client id.")
+@click.option("--all", "export_all", is_flag=True, help="Export every Smartlead client as a tenant.")
+@click.option("--out", default="specs/tenants", show_default=True, help="Directory to write tenant files to.")
+@_exits
+def export(client_id: int | None, export_all: bool, out: str) -> int:
+    """Write live accounts as tenant files that validate and adopt with no changes (SMARTLEAD_* settings)."""
+    from mailfleet.export import run_export
+
+    return run_export(client_id, export_all, out)
+
+
 if __name__ == "__main__":
     main()

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 from pulumi.dynamic import ConfigureRequest
 
-from mailfleet.smartlead.client import SmartleadClient
-
-DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
+from mailfleet.smartlead.client import DEFAULT_BASE_URL, SmartleadClient
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,10 @@ class AccountDirectory:
         except NotFoundError:
             return None
 
+    def find_email(self, client: SmartleadClient, email: str) -> EmailAccount | None:
+        wanted = email.strip().casefold()
+        return next((a for a in self._listing(client).values() if a.from_email.strip().casefold() == wanted), None)
+
     def tag_named(self, client: SmartleadClient, name: str) -> int | None:
         """The id of a tag some live account carries under ``name`` (tags cannot be listed directly)."""
         for account in self._listing(client).values():

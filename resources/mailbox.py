@@ -243,7 +243,12 @@ class MailboxProvider(ResourceProvider):
         inputs = dict(news)
         failures: list[CheckFailure] = []
         today = clock.today()
-        started_text = _olds.get("warmup_started_on") or news.get("warmup_started_on") or today.isoformat()
+        started_text = _olds.get("warmup_started_on") or news.get("warmup_started_on")
+        if not started_text:
+            # A mailbox new to the stack: if it already exists (to be adopted), its ramp day is its real one.
+            # One shared listing serves every new mailbox; previews with no new mailbox make no request.
+            existing = directory.find_email(connection.client(), news["email"])
+            started_text = (warmup_started_on(existing) if existing else None) or today.isoformat()
         inputs["warmup_started_on"] = started_text
         started = date.fromisoformat(started_text)
         try:
