@@ -1,0 +1,66 @@
+"""``python -m mailfleet.emulator``: the same as ``mailfleet emulator``, plus test-only options
+(``--start-date``, switches, ``--allow-remote``, ``--quiet``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import Any
+
+from mailfleet.errors import MailfleetError
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m mailfleet.emulator", description="Local Smartlead emulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback only)")
+    parser.add_argument("--port", type=int, default=8787, help="port; 0 picks a free one")
+    parser.add_argument("--db", default=".mailfleet/emulator.sqlite3", help="SQLite state file")
+    parser.add_argument("--api-key", dest="api_keys", action="append", default=[], help="accepted key (repeat)")
+    parser.add_argument("--rate-limit", default="60/60", help="requests per key: N/SECONDS")
+    parser.add_argument("--port-file", default=None, help="write the bound port here once listening")
+    parser.add_argument("--start-date", type=date.fromisoformat, default=None, help="freeze a new clock here")
+    parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    parser.add_argument("--over-limit", choices=("422", "empty"), default=None, help="limit>100 behaviour")
+    parser.add_argument("--no-delete", action="store_true", help="DELETE /email-accounts/{id} answers 404")
+    parser.add_argument("--campaign-webhook-delete", choices=("body", "path", "both"), default=None)
+    parser.add_argument("--strict-warmup", action="store_true", help="enforce the new docs' warmup ranges")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    switches: dict[str, Any] = {}
+    if args.over_limit:
+        switches["over_limit"] = args.over_limit
+    if args.no_delete:
+        switches["delete_enabled"] = False
+    if args.campaign_webhook_delete:
+        switches["campaign_webhook_delete"] = args.campaign_webhook_delete
+    if args.strict_warmup:
+        switches["strict_warmup"] = True
+    from mailfleet.emulator.server import run_emulator_command
+
+    try:
+        return run_emulator_command(
+            host=args.host,
+            port=args.port,
+            db=args.db,
+            api_keys=list(args.api_keys),
+            rate_limit=args.rate_limit,
+            port_file=args.port_file,
+            start_date=args.start_date,
+            allow_remote=args.allow_remote,
+            switches=switches,
+            quiet=args.quiet,
+        )
+    except MailfleetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Emulator settings and switches.
+
+``EmulatorSettings`` is what the server starts with. ``Switches`` are the knobs for behaviour the research
+could not pin down (see ``research/smartlead-api.md``); they start from the settings and can be flipped at runtime
+through ``POST /_emulator/switches`` (``ControlClient.set_switch``). A full reset restores the start values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+OverLimitMode = Literal["422", "empty"]
+WebhookDeleteMode = Literal["body", "path", "both"]
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """``requests`` per ``seconds``, per API key, over a sliding window of real time."""
+
+    requests: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """Parse ``"N/SECONDS"`` (e.g. ``"60/60"``, ``"10/2"``); raise ``ValueError`` on anything else."""
+        match = _RATE.match(text)
+        if match is None:
+            raise ValueError(f"rate limit must look like N/SECONDS, got {text!r}")
+        requests, seconds = int(match.group(1)), float(match.group(2))
+        if requests < 1 or seconds <= 0:
+            raise ValueError(f"rate limit needs N >= 1 and SECONDS > 0, got {text!r}")
+        return cls(requests, seconds)
+
+    def __str__(self) -> str:
+        seconds = int(self.seconds) if self.seconds == int(self.seconds) else self.seconds
+        return f"{self.requests}/{seconds}"
+
+
+def default_rate_limit_body(retry_after: int) -> dict[str, Any]:
+    """The 429 body from the (low-trust) new rate-limit guide."""
+    return {
+        "error": {
+            "code": "RATE_LIMIT_EXCEEDED",
+            "message": f"Too many requests. Please retry after {retry_after} seconds.",
+            "retry_after": retry_after,
+        }
+    }
+
+
+@dataclass
+class Switches:
+    """Runtime-switchable behaviour. Names are the keys accepted by ``POST /_emulator/switches``.
+
+    - ``delete_enabled`` (bool, default True): ``DELETE /email-accounts/{id}`` exists; when False it answers
+      Express's ``Cannot DELETE ...`` 404, as before Nov 2025.
+    - ``campaign_webhook_delete`` (``"body"`` | ``"path"`` | ``"both"``, default ``"body"``): which form
+      of campaign webhook delete works: ``DELETE /campaigns/{cid}/webhooks`` with ``{"id"}`` body, the path form
+      ``DELETE /campaigns/{cid}/webhooks/{id}``, or both. The form that is off answers Express 404.
+    - ``over_limit`` (``"422"`` | ``"empty"``, default ``"422"``): ``limit`` > 100 on the account list gives
+      422 ``{"error": "limit must be less than or equal to 100"}``, or a silently empty array.
+    - ``rate_limit_body`` (JSON or None): the 429 body; None means the documented default; strings may contain
+      ``{retry_after}``.
+    - ``strict_warmup`` (bool, default False): enforce the new docs' warmup ranges (per day 1-50, rampup 5-20,
+      reply rate 20-100) with 422 ``{"error": "... must be ..."}``.
+    - ``rate_limit`` (``"N/SECONDS"``): the per-key limit.
+    """
+
+    delete_enabled: bool = True
+    campaign_webhook_delete: WebhookDeleteMode = "body"
+    over_limit: OverLimitMode = "422"
+    rate_limit_body: Any = None
+    strict_warmup: bool = False
+    rate_limit: str = "60/60"
+
+    def set(self, name: str, value: Any) -> None:
+        """Set one switch, checking the value; raise ``ValueError`` for an unknown name or bad value."""
+        names = {f.name for f in dataclasses.fields(self)}
+        if name not in names:
+            raise ValueError(f"unknown switch {name!r}; known: {sorted(names)}")
+        if name in ("delete_enabled", "strict_warmup") and not isinstance(value, bool):
+            raise ValueError(f"switch {name} takes true or false")
+        if name == "campaign_webhook_delete" and value not in ("body", "path", "both"):
+            raise ValueError("switch campaign_webhook_delete takes 'body', 'path' or 'both'")
+        if name == "over_limit":
+            value = str(value)
+            if value not in ("422", "empty"):
+                raise ValueError("switch over_limit takes '422' or 'empty'")
+        if name == "rate_limit":
+            RateLimit.parse(str(value))
+            value = str(value)
+        setattr(self, name, value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class EmulatorSettings:
+    """How to start an emulator. ``api_keys`` are registered (as hashes) in the database at start-up."""
+
+    db_path: Path
+    api_keys: list[str] = field(default_factory=list)
+    switches: Switches = field(default_factory=Switches)
+    start_date: date | None = None
+    """If set and the database has no clock yet, the virtual clock is frozen at this date (tests)."""
+    request_log_size: int = 10_000
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        return RateLimit.parse(self.switches.rate_limit)

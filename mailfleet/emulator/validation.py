@@ -1,0 +1,126 @@
+"""A small Joi look-alike: the schemas the real API validates with (celebrate/Joi), with Joi's messages.
+
+Joi's defaults are mirrored: unknown keys are rejected (``"x" is not allowed``), numbers and booleans given as
+strings are converted, the first error wins (``abortEarly``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mailfleet.emulator.exceptions import Invalid
+
+Kind = Literal["str", "int", "num", "bool", "email", "object", "array", "any"]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class F:
+    """One field: its kind, whether required, whether ``null`` is allowed, and limits."""
+
+    kind: Kind
+    required: bool = False
+    nullable: bool = False
+    empty: bool = True
+    """Whether ``""`` is allowed for strings."""
+    choices: tuple[Any, ...] | None = None
+    items: F | None = None
+    max_items: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+def _label(key: str) -> str:
+    return f'"{key}"'
+
+
+def check(value: Any, spec: F, key: str, source: str) -> Any:
+    """Return the converted value or raise ``Invalid`` with Joi's message."""
+    label = _label(key)
+    if value is None:
+        if spec.nullable:
+            return None
+        raise Invalid(source, key, f"{label} must be {_kind_phrase(spec)}")
+    result: Any = value
+    if spec.kind in ("str", "email"):
+        if not isinstance(value, str):
+            raise Invalid(source, key, f"{label} must be a string")
+        if value == "" and not spec.empty:
+            raise Invalid(source, key, f"{label} is not allowed to be empty")
+        if spec.kind == "email" and not _EMAIL.match(value):
+            raise Invalid(source, key, f"{label} must be a valid email")
+    elif spec.kind in ("int", "num"):
+        if isinstance(value, str):
+            try:
+                result = float(value.strip()) if value.strip() else None
+            except ValueError:
+                result = None
+            if result is None:
+                raise Invalid(source, key, f"{label} must be a number")
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            raise Invalid(source, key, f"{label} must be a number")
+        if spec.kind == "int":
+            if float(result) != int(result):
+                raise Invalid(source, key, f"{label} must be an integer")
+            result = int(result)
+        if spec.min_value is not None and result < spec.min_value:
+            raise Invalid(source, key, f"{label} must be greater than or equal to {_num(spec.min_value)}")
+        if spec.max_value is not None and result > spec.max_value:
+            raise Invalid(source, key, f"{label} must be less than or equal to {_num(spec.max_value)}")
+    elif spec.kind == "bool":
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            result = value.lower() == "true"
+        elif not isinstance(value, bool):
+            raise Invalid(source, key, f"{label} must be a boolean")
+    elif spec.kind == "object":
+        if not isinstance(value, dict):
+            raise Invalid(source, key, f"{label} must be of type object")
+    elif spec.kind == "array":
+        if not isinstance(value, list):
+            raise Invalid(source, key, f"{label} must be an array")
+        if spec.max_items is not None and len(value) > spec.max_items:
+            raise Invalid(source, key, f"{label} must contain less than or equal to {spec.max_items} items")
+        if spec.items is not None:
+            result = [check(item, spec.items, f"{key}[{i}]", source) for i, item in enumerate(value)]
+    if spec.choices is not None and result not in spec.choices:
+        choices = ", ".join(str(c) for c in spec.choices)
+        raise Invalid(source, key, f"{label} must be one of [{choices}]")
+    return result
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _kind_phrase(spec: F) -> str:
+    return {
+        "str": "a string",
+        "email": "a string",
+        "int": "a number",
+        "num": "a number",
+        "bool": "a boolean",
+        "object": "of type object",
+        "array": "an array",
+        "any": "a value",
+    }[spec.kind]
+
+
+def validate(schema: dict[str, F], value: Any, *, source: str = "body", allow_unknown: bool = False) -> dict[str, Any]:
+    """Validate an object against ``schema``; return only the keys present, converted."""
+    if not isinstance(value, dict):
+        raise Invalid(source, None, '"value" must be of type object')
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        spec = schema.get(key)
+        if spec is None:
+            if allow_unknown:
+                continue
+            raise Invalid(source, key, f"{_label(key)} is not allowed")
+        out[key] = check(item, spec, key, source)
+    for key, spec in schema.items():
+        if spec.required and key not in value:
+            raise Invalid(source, key, f"{_label(key)} is required")
+    return out
