@@ -7,6 +7,7 @@ last moment: httpx's own Request objects, log lines and exceptions never hold it
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,7 +43,7 @@ from mailfleet.smartlead.models import (
     extract_id,
 )
 from mailfleet.smartlead.ratelimit import RateLimiter, parse_retry_after, shared_limiter
-from mailfleet.smartlead.redact import install_log_filter, redact_url, register_secret
+from mailfleet.smartlead.redact import MASK, install_log_filter, redact_url, register_secret
 from mailfleet.smartlead.retry import RetryPolicy, is_ambiguous, is_retryable, is_retryable_unsafe
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "RequestRecord", "SmartleadClient"]
@@ -171,9 +172,9 @@ class SmartleadClient:
 
     def _url_for_log(self, path: str, params: Mapping[str, Any] | None) -> str:
         url = httpx.URL(self.base_url + "/" + path.lstrip("/"))
-        if params:
-            url = url.copy_merge_params({k: _query_value(v) for k, v in params.items()})
-        return redact_url(url)
+        query = {k: _query_value(v) for k, v in (params or {}).items()}
+        # Shown as sent, key included (redact_url masks it), so logs tell an unkeyed call from a keyed one.
+        return redact_url(url.copy_merge_params({**query, "api_key": MASK}))
 
     def _send_once(
         self,
@@ -601,8 +602,11 @@ class SmartleadClient:
     # ------------------------------------------------------------------ campaign webhooks
 
     def list_campaign_webhooks(self, campaign_id: int) -> list[CampaignWebhook]:
-        response = self._request("GET", f"/campaigns/{int(campaign_id)}/webhooks")
-        return [self._parse(response, CampaignWebhook.from_api, row) for row in self._json_list(response)]
+        cid = int(campaign_id)
+        response = self._request("GET", f"/campaigns/{cid}/webhooks")
+        hooks = [self._parse(response, CampaignWebhook.from_api, row) for row in self._json_list(response)]
+        # Rows may omit email_campaign_id; we know which campaign we asked about.
+        return [h if h.campaign_id is not None else dataclasses.replace(h, campaign_id=cid) for h in hooks]
 
     def upsert_campaign_webhook(
         self,
@@ -639,7 +643,7 @@ class SmartleadClient:
         )
         if webhook_id is not None:
             self._ok(self._request("POST", path, json=body))
-            return CampaignWebhook(**{**made.__dict__, "id": int(webhook_id)})
+            return dataclasses.replace(made, id=int(webhook_id))
 
         before = {w.id for w in self.list_campaign_webhooks(cid)}
 
@@ -654,7 +658,7 @@ class SmartleadClient:
             self._ok(response)
             new_id = extract_id(self._decode(response), "id", "webhook_id")
             if new_id is not None:
-                return CampaignWebhook(**{**made.__dict__, "id": new_id})
+                return dataclasses.replace(made, id=new_id)
             found = find()
             if found is None:
                 raise self._unexpected(response, "the new webhook is not in the campaign's list")
