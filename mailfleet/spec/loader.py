@@ -332,7 +332,31 @@ def check_directory(directory: Path | str, *, known_secrets: Collection[str] | N
         if data is not None:
             problems += _check_file(tenant_file, data, known_secrets)
     problems += _check_across(files)
-    return Checked(sorted(set(problems)), files)
+    return Checked(sorted({_one_line(problem) for problem in problems}), files)
+
+
+_LINE_BREAKS = str.maketrans(
+    {
+        "\n": "\\n",
+        "\r": "\\r",
+        "\x0b": "\\v",
+        "\x0c": "\\f",
+        "\x1c": "\\x1c",
+        "\x1d": "\\x1d",
+        "\x1e": "\\x1e",
+        "\x85": "\\x85",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def _one_line(problem: Problem) -> Problem:
+    """The problem with every line break escaped (messages quote user text), so it prints as one line."""
+    file, message = problem.file.translate(_LINE_BREAKS), problem.message.translate(_LINE_BREAKS)
+    if (file, message) == (problem.file, problem.message):
+        return problem
+    return Problem(file, problem.line, problem.col, message)
 
 
 def validate_directory(directory: Path | str, *, known_secrets: Collection[str] | None = None) -> list[Problem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ _PLAINTEXT_PASSWORD = (
     "plaintext password: store it as a stack secret (pulumi config set --secret KEY) "
     "and write {secret: KEY}, or use {env: VAR}"
 )
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TYPE_NAMES = {
     "object": "a mapping",
     "array": "a list",
@@ -45,6 +47,8 @@ def path_text(path: Sequence[str | int]) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):
+            text += f"[{show(part)}]"
         elif text:
             text += f".{part}"
         else:
