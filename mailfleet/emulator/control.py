@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mailfleet.emulator.app import Emulator
-from mailfleet.emulator.exceptions import NotFound, Rejected
+from mailfleet.emulator.exceptions import AlreadyExists, EmulatorError, NotFound, Rejected
 from mailfleet.emulator.keys import new_api_key
 from mailfleet.emulator.models import AccountView, User, key_hash
 from mailfleet.emulator.responses import account_json
@@ -55,7 +55,9 @@ def _guarded(handler: Handler) -> Handler:
             return JSONResponse({"error": error.message}, status_code=400)
         except NotFound as error:
             return JSONResponse({"error": f"{error.kind} {error.ident} not found"}, status_code=404)
-        except ValueError as error:
+        except AlreadyExists as error:
+            return JSONResponse({"error": error.message, "code": error.code}, status_code=400)
+        except (ValueError, KeyError, TypeError, EmulatorError) as error:
             return JSONResponse({"error": str(error)}, status_code=400)
 
     return wrapper

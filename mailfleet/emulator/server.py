@@ -47,7 +47,9 @@ def write_port_file(path: Path, port: int) -> None:
 
 def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only when it is set; without it
+    # Nagle plus delayed ACKs add ~40 ms to every keep-alive response.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -120,6 +122,7 @@ def run_emulator_command(
         ws="none",
         lifespan="off",
         timeout_graceful_shutdown=5,
+        timeout_keep_alive=30,
     )
     server = uvicorn.Server(config)
     try:

@@ -117,7 +117,12 @@ class ControlClient:
 
     def __init__(self, root_url: str, *, timeout: float = 30.0) -> None:
         self.root_url = root_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.root_url + "/_emulator", timeout=timeout)
+        # No keep-alive: a fresh loopback connection per call costs little and can never race an idle close.
+        self._http = httpx.Client(
+            base_url=self.root_url + "/_emulator",
+            timeout=timeout,
+            limits=httpx.Limits(max_keepalive_connections=0),
+        )
 
     def close(self) -> None:
         self._http.close()

@@ -3,12 +3,11 @@ real emulator process per session (reset before each test that uses it)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import asyncio
 
 import httpx
 import pytest
@@ -20,6 +19,7 @@ from mailfleet.emulator.models import Backend, User
 from mailfleet.emulator.settings import EmulatorSettings, Switches
 from mailfleet.emulator.store import Store
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
+
 
 class SyncASGITransport(httpx.BaseTransport):
     """Drive an ASGI app from a sync ``httpx.Client`` (one event loop per request; the body is read inside)."""

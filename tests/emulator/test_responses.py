@@ -127,16 +127,28 @@ def test_warmup_settings_and_strict_ranges(api: Api, emulator: Emulator) -> None
     account_id = api.create()
     lenient = api("POST", f"/email-accounts/{account_id}/warmup", json={"warmup_enabled": True, "daily_rampup": 2})
     emulator.set_switch("strict_warmup", True)
-    strict = api("POST", f"/email-accounts/{account_id}/warmup", json={"warmup_enabled": True, "total_warmup_per_day": 80})
+    strict = api(
+        "POST", f"/email-accounts/{account_id}/warmup", json={"warmup_enabled": True, "total_warmup_per_day": 80}
+    )
     assert lenient.json() == {"ok": True, "message": "Warmup settings updated successfully"}
-    assert (strict.status_code, strict.json()) == (422, {"error": "total_warmup_per_day must be less than or equal to 50"})
+    assert (strict.status_code, strict.json()) == (
+        422,
+        {"error": "total_warmup_per_day must be less than or equal to 50"},
+    )
 
 
 def test_warmup_stats_have_string_totals_and_int_days(api: Api, emulator: Emulator) -> None:
     account_id = api.create()
     emulator.clock.advance(9)
     stats = api("GET", f"/email-accounts/{account_id}/warmup-stats").json()
-    assert set(stats) == {"id", "sent_count", "spam_count", "inbox_count", "warmup_email_received_count", "stats_by_date"}
+    assert set(stats) == {
+        "id",
+        "sent_count",
+        "spam_count",
+        "inbox_count",
+        "warmup_email_received_count",
+        "stats_by_date",
+    }
     assert all(isinstance(stats[k], str) for k in ("sent_count", "spam_count", "inbox_count"))
     assert len(stats["stats_by_date"]) == 7
     day = stats["stats_by_date"][0]
@@ -165,7 +177,11 @@ def test_delete_and_its_switch(api: Api, emulator: Emulator) -> None:
     account_id = api.create()
     deleted = api("DELETE", f"/email-accounts/{account_id}")
     again = api("DELETE", f"/email-accounts/{account_id}")
-    assert deleted.json() == {"ok": True, "message": "Email account deleted successfully!", "emailAccountId": account_id}
+    assert deleted.json() == {
+        "ok": True,
+        "message": "Email account deleted successfully!",
+        "emailAccountId": account_id,
+    }
     assert again.status_code == 404 and again.json()["errorCode"] == "ACCOUNT_NOT_FOUND"
     emulator.set_switch("delete_enabled", False)
     off = api("DELETE", f"/email-accounts/{api.create()}")
@@ -185,7 +201,9 @@ def test_tags_create_map_both_forms_and_list(api: Api) -> None:
     renamed = api("POST", "/email-accounts/tag-manager", json={"id": tag["id"], "name": "vip", "color": "#00ff00"})
     assert renamed.json()["data"]["name"] == "vip"
     listed = api("POST", "/email-accounts/tag-list", json={"email_ids": ["jane@acme-mail.example"]}).json()
-    assert listed == [{"id": jane, "from_email": "jane@acme-mail.example", "tags": [{**tag, "name": "vip", "color": "#00ff00"}]}]
+    assert listed == [
+        {"id": jane, "from_email": "jane@acme-mail.example", "tags": [{**tag, "name": "vip", "color": "#00ff00"}]}
+    ]
     removed = api("DELETE", "/email-accounts/tag-mapping", json={"email_account_ids": [john], "tag_ids": [tag["id"]]})
     assert removed.json()["ok"] and api("GET", f"/email-accounts/{john}").json()["tags"] == []
 
@@ -207,7 +225,9 @@ def test_campaign_accounts_accept_plural_and_singular(api: Api, emulator: Emulat
 
 
 def test_clients_have_the_real_misspellings_and_no_delete(api: Api) -> None:
-    saved = api("POST", "/client/save", json={"name": "Acme", "email": "ops@acme.example", "permission": ["full_access"]})
+    saved = api(
+        "POST", "/client/save", json={"name": "Acme", "email": "ops@acme.example", "permission": ["full_access"]}
+    )
     client_id = saved.json()["clientId"]
     api("POST", "/client/save", json={"id": client_id, "name": "Acme Corp", "email": "ops@acme.example"})
     listed = api("GET", "/client/").json()
@@ -220,7 +240,13 @@ def test_campaign_webhooks_upsert_list_delete_and_path_switch(api: Api, emulator
     user = emulator.backend.user_for_key(api.api_key or "")
     assert user is not None
     emulator.backend.seed_campaign(user, campaign_id=9, name="C")
-    hook = {"id": None, "name": "crm", "webhook_url": "https://h.example", "event_types": ["EMAIL_SENT"], "categories": []}
+    hook = {
+        "id": None,
+        "name": "crm",
+        "webhook_url": "https://h.example",
+        "event_types": ["EMAIL_SENT"],
+        "categories": [],
+    }
     assert api("POST", "/campaigns/9/webhooks", json=hook).json() == {"ok": True}
     bad = api("POST", "/campaigns/9/webhooks", json={**hook, "event_types": ["EMAIL_OPENED"]})
     listed = api("GET", "/campaigns/9/webhooks").json()
