@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pulumi.dynamic import ConfigureRequest
 
 from mailfleet.smartlead.client import DEFAULT_BASE_URL, SmartleadClient
+from mailfleet.smartlead.ratelimit import DEFAULT_RATES, RateLimit, shared_limiter
 
 
 @dataclass(frozen=True)
 class ConnectionSettings:
     base_url: str
     api_key: str
+    # None: Smartlead's documented limits (60 per minute, 10 per 2 s).
+    rate_limit: RateLimit | None = None
 
     def __repr__(self) -> str:
         return f"ConnectionSettings(base_url={self.base_url!r}, api_key='***')"
@@ -38,7 +41,10 @@ def configure_from_request(req: ConfigureRequest) -> None:
         raise ValueError(
             "missing stack config mailfleet:apiKey; set it with: pulumi config set --secret mailfleet:apiKey <KEY>"
         )
-    settings = ConnectionSettings(base_url=str(base_url), api_key=str(api_key))
+    rate_limit = req.config.get("rateLimit")
+    settings = ConnectionSettings(
+        base_url=str(base_url), api_key=str(api_key), rate_limit=RateLimit.parse(rate_limit) if rate_limit else None
+    )
     with _lock:
         if settings != _settings:
             _settings = settings
@@ -52,5 +58,7 @@ def client() -> SmartleadClient:
         if _settings is None:
             raise RuntimeError("the mailfleet provider was not configured (no stack config reached it)")
         if _client is None:
-            _client = SmartleadClient(_settings.base_url, _settings.api_key)
+            rates = (_settings.rate_limit,) if _settings.rate_limit else DEFAULT_RATES
+            limiter = shared_limiter(_settings.base_url, _settings.api_key, rates=rates)
+            _client = SmartleadClient(_settings.base_url, _settings.api_key, limiter=limiter)
         return _client

@@ -59,6 +59,15 @@ class RateLimit:
         if self.limit < 1 or self.period <= 0:
             raise ValueError(f"invalid rate limit {self.limit}/{self.period}s")
 
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """``"N/SECONDS"``, e.g. ``"60/60"``: the form of ``mailfleet:rateLimit`` and ``--rate-limit``."""
+        count, _, seconds = text.partition("/")
+        try:
+            return cls(int(count), float(seconds))
+        except ValueError:
+            raise ValueError(f"rate limit {text!r} is not N/SECONDS, e.g. 60/60") from None
+
 
 #: 60 per minute (documented) and 10 per 2 s (old help centre): no burst beyond either window.
 DEFAULT_RATES: tuple[RateLimit, ...] = (RateLimit(60, 60.0), RateLimit(10, 2.0))

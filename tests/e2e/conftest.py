@@ -42,7 +42,8 @@ class Project:
 
     def configure(self) -> None:
         self.pulumi.select_stack()
-        self.pulumi.set_config({"mailfleet:baseUrl": self.emulator.base_url})
+        # The test emulator is not rate limited like Smartlead, so neither is the provider's client.
+        self.pulumi.set_config({"mailfleet:baseUrl": self.emulator.base_url, "mailfleet:rateLimit": "1000/1"})
         self.pulumi.set_config({"mailfleet:apiKey": self.emulator.api_key}, secret=True)
         tenants = load_tenants(self.specs)
         refs = [m.password.name for t in tenants for m in t.mailboxes if m.password.kind == "secret"]
@@ -67,6 +68,15 @@ class Project:
 def changed_steps(digest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The steps of a preview that are not ``same``, keyed by resource name."""
     return {step["urn"].rsplit("::", 1)[1]: step for step in digest["steps"] if step["op"] != "same"}
+
+
+def drifted_steps(digest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The steps of a refresh preview that found a difference (every step's op is ``refresh`` there)."""
+    return {
+        step["urn"].rsplit("::", 1)[1]: step
+        for step in digest["steps"]
+        if step.get("detailedDiff") or step.get("diffReasons") or step["op"] not in ("same", "refresh")
+    }
 
 
 @pytest.fixture

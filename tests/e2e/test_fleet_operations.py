@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.e2e.conftest import Project, changed_steps
+from tests.e2e.conftest import Project, changed_steps, drifted_steps
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def test_an_edit_in_the_ui_shows_in_refresh_as_that_field_and_up_restores_it(pro
     project.emulator.control.edit_account(int(str(jane["id"])), from_name="Edited In UI")
 
     refresh = project.pulumi.run("refresh", "--preview-only", "--json").stdout
-    steps = changed_steps(json.loads(refresh))
+    steps = drifted_steps(json.loads(refresh))
 
     assert list(steps) == [JANE]
     assert set(steps[JANE]["detailedDiff"]) == {"from_name"}
@@ -45,7 +45,7 @@ def test_refresh_with_no_edits_reports_nothing(project: Project) -> None:
 
     refresh = json.loads(project.pulumi.run("refresh", "--preview-only", "--json").stdout)
 
-    assert changed_steps(refresh) == {}
+    assert drifted_steps(refresh) == {}
 
 
 @pytest.mark.parametrize(
