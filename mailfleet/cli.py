@@ -70,9 +70,7 @@ def schema() -> int:
 @click.option("--rate-limit", default="60/60", show_default=True, help="Requests per key: N/SECONDS.")
 @click.option("--port-file", default=None, help="Write the bound port here once listening.")
 @_exits
-def emulator(
-    host: str, port: int, db: str, api_keys: tuple[str, ...], rate_limit: str, port_file: str | None
-) -> int:
+def emulator(host: str, port: int, db: str, api_keys: tuple[str, ...], rate_limit: str, port_file: str | None) -> int:
     """Run the local Smartlead emulator in the foreground."""
     from mailfleet.emulator.server import run_emulator_command
 

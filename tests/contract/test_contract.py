@@ -119,7 +119,9 @@ def test_a_created_account_reads_back_under_read_names(client: SmartleadClient, 
     assert client.find_client("contract-client@mail.example") is not None
 
 
-def test_creating_an_existing_email_again_is_refused_not_duplicated(client: SmartleadClient, control: ControlClient) -> None:
+def test_creating_an_existing_email_again_is_refused_not_duplicated(
+    client: SmartleadClient, control: ControlClient
+) -> None:
     account_id = new_account(client)
     email = client.get_email_account(account_id).from_email
     write = EmailAccountWrite(
@@ -197,4 +199,3 @@ def test_account_wide_webhooks_round_trip(client: SmartleadClient, control: Cont
     client.delete_webhook(webhook_id)
     with pytest.raises(NotFoundError):
         client.get_webhook(webhook_id)
-

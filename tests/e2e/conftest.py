@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mailfleet.emulator.testing import RunningEmulator, running_emulator
 
+from mailfleet.emulator.testing import RunningEmulator, running_emulator
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.spec import load_tenants
 from mailfleet.workspace import LocalState, PulumiCLI, find_project_root

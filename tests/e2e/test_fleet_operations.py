@@ -104,9 +104,7 @@ def test_existing_accounts_are_adopted_with_no_create(project: Project) -> None:
 
     project.up()
 
-    saves = [
-        e for e in project.emulator.control.requests().entries if e.endpoint == "POST /email-accounts/save"
-    ]
+    saves = [e for e in project.emulator.control.requests().entries if e.endpoint == "POST /email-accounts/save"]
     live = accounts_by_email(project)
     assert len(saves) == 2  # the two globex mailboxes only
     assert {email: live[email]["id"] for email in before} == before
