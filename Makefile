@@ -4,7 +4,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 VENV := .venv/bin
 
-.PHONY: help setup demo test lint typecheck pytest bench emulator clean
+.PHONY: help setup demo test lint typecheck actionlint pytest bench emulator clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ setup: ## Install .venv, the Pulumi CLI (cached outside the repo) and .mailfleet
 demo: setup ## Start the emulator, pulumi up the example tenants, print a summary
 	@$(VENV)/python -m mailfleet.demo
 
-test: setup lint typecheck pytest ## Lint, type-check and run every test (what CI runs)
+test: setup lint typecheck actionlint pytest ## Lint, type-check and run every test (what CI runs)
 
 lint: setup
 	@$(VENV)/ruff check .
@@ -23,6 +23,9 @@ lint: setup
 
 typecheck: setup
 	@$(VENV)/mypy
+
+actionlint: setup ## Lint .github/workflows (actionlint, built from Go modules and cached)
+	@bash scripts/actionlint.sh
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 pytest: setup
