@@ -91,5 +91,44 @@ def export(client_id: int | None, export_all: bool, out: str) -> int:
     return run_export(client_id, export_all, out)
 
 
+STACK_OPTION = click.option("--stack", default=None, help="Stack name (default: $PULUMI_STACK, else 'local').")
+
+
+@main.command()
+@STACK_OPTION
+@click.option("--json", "json_path", default=None, help="Also write the report as JSON here.")
+@click.option("--markdown", "markdown_path", default=None, help="Also write the report as Markdown here.")
+@_exits
+def drift(stack: str | None, json_path: str | None, markdown_path: str | None) -> int:
+    """Report drift between the specs and live accounts. Exit 0 none, 2 drift, 1 error."""
+    from mailfleet.reports.drift import run_drift
+
+    return run_drift(stack=stack, json_path=json_path, markdown_path=markdown_path)
+
+
+@main.command()
+@STACK_OPTION
+@click.option("--json", "json_path", default=None, help="Also write the report as JSON here.")
+@click.option("--chart", "chart_path", default=None, help="Write a chart of inbox rate by day (.png or .svg).")
+@_exits
+def health(stack: str | None, json_path: str | None, chart_path: str | None) -> int:
+    """Classify every mailbox's warmup health. Exit 0 healthy, 2 some mailbox critical, 1 error."""
+    from mailfleet.health.report import run_health
+
+    return run_health(stack=stack, json_path=json_path, chart_path=chart_path)
+
+
+@main.command("preview-comment")
+@STACK_OPTION
+@click.option("--input", "input_path", default=None, help="A `pulumi preview --json` digest; default: run a preview.")
+@click.option("--out", "out_path", default=None, help="Write the Markdown here (default: stdout).")
+@_exits
+def preview_comment(stack: str | None, input_path: str | None, out_path: str | None) -> int:
+    """The pull-request comment (Markdown) for a preview, under GitHub's 65,536-character limit."""
+    from mailfleet.reports.comment import run_preview_comment
+
+    return run_preview_comment(stack=stack, input_path=input_path, out_path=out_path)
+
+
 if __name__ == "__main__":
     main()
