@@ -10,10 +10,11 @@ import hashlib
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import ConfigureRequest, CreateResult, DiffResult, Resource, ResourceProvider
+from pulumi.dynamic import CreateResult, Resource
 
 from resources import connection
 from resources.directory import directory
+from resources.provider import SmartleadProvider
 
 # Smartlead's UI palette is free-form hex; a colour derived from the name keeps one tag one colour everywhere.
 PALETTE = ("#2563eb", "#16a34a", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#4b5563")
@@ -23,14 +24,8 @@ def colour_for(name: str) -> str:
     return PALETTE[hashlib.sha256(name.encode()).digest()[0] % len(PALETTE)]
 
 
-class TagProvider(ResourceProvider):
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        connection.configure_from_request(req)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return DiffResult(changes=None if olds.get("name") != news.get("name") else False)
+class TagProvider(SmartleadProvider):
+    managed_keys = ("name",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connection.client()

@@ -10,17 +10,15 @@ from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
-    ConfigureRequest,
     CreateResult,
-    DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
 from mailfleet.smartlead.models import SmartleadClientRecord
 from resources import connection
+from resources.provider import SmartleadProvider
 
 MANAGED_KEYS = ("name", "email")
 
@@ -29,15 +27,8 @@ def client_by_id(client_id: int) -> SmartleadClientRecord | None:
     return next((record for record in connection.client().list_clients() if record.id == client_id), None)
 
 
-class TenantClientProvider(ResourceProvider):
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        connection.configure_from_request(req)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = any(olds.get(key) != news.get(key) for key in MANAGED_KEYS)
-        return DiffResult(changes=None if changed else False)
+class TenantClientProvider(SmartleadProvider):
+    managed_keys = MANAGED_KEYS
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         # A client's email is unique across Smartlead: an existing one is this tenant's, adopt it.

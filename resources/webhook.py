@@ -8,18 +8,16 @@ from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
-    ConfigureRequest,
     CreateResult,
-    DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import Webhook as LiveWebhook
 from resources import connection
+from resources.provider import SmartleadProvider
 
 MANAGED_KEYS = ("url", "events", "client_id", "name")
 
@@ -28,15 +26,8 @@ def observed(webhook: LiveWebhook) -> dict[str, Any]:
     return {"url": webhook.url, "events": sorted(webhook.event_types), "name": webhook.name}
 
 
-class WebhookProvider(ResourceProvider):
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        connection.configure_from_request(req)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = any(olds.get(key) != news.get(key) for key in MANAGED_KEYS)
-        return DiffResult(changes=None if changed else False)
+class WebhookProvider(SmartleadProvider):
+    managed_keys = MANAGED_KEYS
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         webhook_id = connection.client().create_webhook(
