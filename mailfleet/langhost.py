@@ -21,6 +21,7 @@ from typing import Any
 
 import grpc
 from pulumi.automation._server import LanguageServer
+from pulumi.errors import RunError
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc
 
@@ -48,11 +49,22 @@ class ProjectLanguageServer(LanguageServer):
         if str(path.parent) not in sys.path:
             sys.path.insert(0, str(path.parent))
 
+        reported: list[RunError] = []
+
         def program() -> None:
-            runpy.run_path(str(path), run_name="__main__")
+            try:
+                runpy.run_path(str(path), run_name="__main__")
+            except RunError as error:
+                reported.append(error)
+                raise
 
         self.program = program
-        return super().Run(request, context)  # type: ignore[no-untyped-call]
+        response = super().Run(request, context)  # type: ignore[no-untyped-call]
+        if reported:
+            # The SDK has logged the RunError (e.g. invalid specs) as a diagnostic; "bail" tells the engine not to
+            # print it a second time, as Pulumi's own host does for errors already shown to the user.
+            return language_pb2.RunResponse(bail=True)
+        return response
 
     def InstallDependencies(self, request: Any, context: Any) -> Any:
         # Dependencies are the project's virtualenv, made by `make setup`; nothing to install here.

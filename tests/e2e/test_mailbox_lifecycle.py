@@ -76,3 +76,29 @@ def test_a_no_change_preview_makes_no_api_request(project: Project) -> None:
     project.preview()
 
     assert project.emulator.control.requests().entries == []
+
+
+def test_preview_refuses_invalid_specs_with_the_validate_messages_once(project: Project) -> None:
+    import subprocess
+    import sys
+
+    project.edit_spec("acme", "per_day: 20", "per_day: 80")
+    project.edit_spec("globex", "from_name: Hank Scorpio", "from_nme: Hank Scorpio")
+    validate = subprocess.run(
+        [sys.executable, "-m", "mailfleet.cli", "validate", "specs/tenants"],
+        cwd=project.directory,
+        capture_output=True,
+        text=True,
+    )
+    expected = validate.stdout.splitlines()
+    assert validate.returncode == 1 and len(expected) >= 3
+
+    result = project.pulumi.run("preview", check=False)
+
+    assert result.returncode != 0
+    # Non-interactive output streams each diagnostic as it happens, then summarises them: check the summary.
+    summary = result.stdout.split("Diagnostics:", 1)[1]
+    for line in expected:
+        assert summary.count(line) == 1, line
+    assert "Traceback" not in result.stdout + result.stderr
+    assert project.emulator.control.requests().entries == []
