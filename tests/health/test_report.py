@@ -1,0 +1,101 @@
+"""The health report: assessment, JSON, the terminal table and the chart."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from mailfleet.health.assess import assess, ramp_standing
+from mailfleet.health.chart import ChartError, write_chart
+from mailfleet.health.report import build_report, render, summary_line, write_json
+from mailfleet.health.thresholds import HealthClass
+from mailfleet.spec.ramps import STANDARD
+from tests.health._support import TODAY, fleet, mailbox, stats
+
+
+def test_assessment_uses_seven_day_totals_and_per_day_rates() -> None:
+    result = assess(mailbox("a@x.example"), stats([1.0, 0.5]), TODAY)
+    assert (result.sent, result.inbox, result.spam) == (40, 30, 10)
+    assert result.inbox_rate == 0.75
+    assert result.spam_placement_rate == 0.25
+    assert result.health is HealthClass.WARNING
+    assert [p.inbox_rate for p in result.days] == [1.0, 0.5]
+
+
+def test_no_warmup_mail_is_unknown_not_critical() -> None:
+    result = fleet()[-1]
+    assert result.health is HealthClass.UNKNOWN
+    assert result.inbox_rate is None
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "day", "step", "per_day", "complete"),
+    [(0, 1, 1, 10, False), (5, 6, 2, 20, False), (29, 30, 6, 60, False), (30, 31, 7, 75, True)],
+)
+def test_ramp_standing(days_ago: int, day: int, step: int, per_day: int, complete: bool) -> None:
+    from datetime import timedelta
+
+    standing = ramp_standing(STANDARD, TODAY - timedelta(days=days_ago), TODAY)
+    assert (standing.warmup_day, standing.step, standing.steps, standing.per_day, standing.complete) == (
+        day,
+        step,
+        7,
+        per_day,
+        complete,
+    )
+
+
+def test_held_means_the_applied_cap_is_below_the_ramp() -> None:
+    jane, john = fleet()[:2]
+    assert jane.held and not john.held
+
+
+def test_json_report(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "health.json"
+    write_json(build_report(fleet(), stack="local", today=TODAY.isoformat()), path)
+    report = json.loads(path.read_text())
+    assert report["summary"] == {"mailboxes": 5, "unknown": 1, "healthy": 2, "warning": 1, "critical": 1}
+    assert report["critical"] == ["jane@acme.example"]
+    jane = report["mailboxes"][0]
+    assert jane["class"] == "critical" and jane["reason"].startswith("inbox ")
+    assert jane["bounce_rate"] is None and jane["spam_rate"] is None
+    assert jane["warmup_day"] == 10 and jane["ramp_step"] == 2 and jane["held"] is True
+    assert len(jane["days"]) == 7
+    assert report["mailboxes"][3]["warmup_complete"] is True
+    assert {t["metric"] for t in report["thresholds"]} == {"inbox_rate", "bounce_rate", "spam_rate"}
+
+
+def test_table_groups_by_tenant_and_names_the_critical_mailbox() -> None:
+    console = Console(width=200, record=True, color_system=None)
+    render(fleet(), console)
+    text = console.export_text()
+    assert text.splitlines()[0] == summary_line(fleet())
+    assert "Critical: jane@acme.example" in text
+    assert text.index("tenant acme") < text.index("│ jane@acme.example") < text.index("tenant globex")
+    assert "held at 10/day" in text
+    assert "complete" in text and "n/a" in text
+
+
+def test_png_chart(tmp_path: Path) -> None:
+    path = tmp_path / "health.png"
+    write_chart(fleet(), path, title="test")
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(data) > 10_000
+
+
+def test_svg_chart(tmp_path: Path) -> None:
+    path = tmp_path / "health.svg"
+    write_chart(fleet(), path, title="test")
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    assert "jane@acme.example" in path.read_text()
+
+
+def test_chart_wants_png_or_svg(tmp_path: Path) -> None:
+    with pytest.raises(ChartError, match=r"\.png or \.svg"):
+        write_chart(fleet(), tmp_path / "health.jpg", title="x")
