@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.config import CONFIG
 
+from mailfleet.health.gate import REPORT_CONFIG_KEY, REPORT_VARIABLE, HealthInput, HealthReportError, load_health_report
 from mailfleet.spec import SpecError, load_tenants
 from mailfleet.spec.model import Mailbox as MailboxSpec
 from mailfleet.spec.model import SecretRef
@@ -73,7 +74,27 @@ def mailbox_props(
     return props
 
 
-def declare_tenant(tenant: TenantSpec, config: pulumi.Config, tags: dict[str, Tag]) -> Tenant:
+def health_report(config: pulumi.Config) -> dict[str, HealthInput]:
+    """The latest ``mailfleet health --json`` report, from $MAILFLEET_HEALTH_REPORT or ``mailfleet:healthReport``.
+
+    None configured: no gate input. Configured but not written yet (before the first nightly run): a warning.
+    """
+    location = os.environ.get(REPORT_VARIABLE) or config.get(REPORT_CONFIG_KEY)
+    if not location:
+        return {}
+    path = Path(location)
+    if not path.exists():
+        pulumi.log.warn(f"health report {path} does not exist yet; the health gate holds no mailbox")
+        return {}
+    try:
+        return load_health_report(path)
+    except HealthReportError as error:
+        raise pulumi.RunError(str(error)) from None
+
+
+def declare_tenant(
+    tenant: TenantSpec, config: pulumi.Config, tags: dict[str, Tag], health: dict[str, HealthInput] | None = None
+) -> Tenant:
     component = Tenant(tenant.name)
     client = TenantClient(
         f"{tenant.name}-client",
@@ -83,6 +104,9 @@ def declare_tenant(tenant: TenantSpec, config: pulumi.Config, tags: dict[str, Ta
     for mailbox in tenant.mailboxes:
         props = mailbox_props(tenant, mailbox, client.client_id, tags)
         props["password"] = resolve_password(mailbox.password, config)
+        verdict = (health or {}).get(mailbox.email.lower()) if tenant.health_gate else None
+        if verdict is not None:
+            props["health"] = verdict.as_input()
         Mailbox(
             mailbox.email,
             props,
@@ -114,4 +138,5 @@ def declare_fleet() -> list[Tenant]:
         raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
     # Tags are account-wide in Smartlead: one resource per name, shared by every tenant that uses it.
     tags = {name: Tag(name) for name in sorted({tag for t in tenants for m in t.mailboxes for tag in m.tags})}
-    return [declare_tenant(tenant, config, tags) for tenant in tenants]
+    health = health_report(config)
+    return [declare_tenant(tenant, config, tags, health) for tenant in tenants]

@@ -30,6 +30,8 @@ from pulumi.dynamic import (
 )
 
 from mailfleet import clock
+from mailfleet.health.assess import ramp_from_json
+from mailfleet.health.gate import critical_reason, hold_campaigns, hold_cap
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import (
     AccountSettings,
@@ -37,7 +39,7 @@ from mailfleet.smartlead.models import (
     EmailAccountWrite,
     WarmupSettings,
 )
-from mailfleet.spec.model import Ramp, RampStep
+from mailfleet.spec.model import Ramp
 from resources import connection
 from resources.directory import directory
 
@@ -78,11 +80,10 @@ INTENT_KEYS = (
     "tag_ids",
 )
 MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS + MEMBERSHIP_KEYS
-INPUT_KEYS = ("email", *MANAGED_KEYS, *INTENT_KEYS)
-
-
-def ramp_from_props(value: dict[str, Any]) -> Ramp:
-    return Ramp(name=str(value["name"]), steps=tuple(RampStep(int(a), int(b)) for a, b in value["steps"]))
+# The latest health report's verdict ({class, reason}), for the health gate. Not diffed itself: its effect shows in
+# ``max_email_per_day``, ``ramp_step``, ``attached_campaigns`` and ``campaign_hold``.
+HEALTH_KEY = "health"
+INPUT_KEYS = ("email", *MANAGED_KEYS, *INTENT_KEYS, HEALTH_KEY)
 
 
 def ramp_position(ramp: Ramp, started_on: date, today: date) -> tuple[int, str]:
@@ -251,18 +252,22 @@ class MailboxProvider(ResourceProvider):
             started_text = (warmup_started_on(existing) if existing else None) or today.isoformat()
         inputs["warmup_started_on"] = started_text
         started = date.fromisoformat(started_text)
+        # The health gate: a critical mailbox keeps yesterday's cap and joins no new campaign.
+        held = critical_reason(news.get(HEALTH_KEY))
         try:
-            per_day, step = ramp_position(ramp_from_props(news["ramp"]), started, today)
+            per_day, step = ramp_position(ramp_from_json(news["ramp"]), started, today)
         except (KeyError, TypeError, ValueError) as error:
             failures.append(CheckFailure("ramp", f"invalid sending ramp: {error}"))
         else:
-            inputs["max_email_per_day"] = per_day
-            inputs["ramp_step"] = step
+            inputs["max_email_per_day"], inputs["ramp_step"] = hold_cap(
+                held, _olds.get("max_email_per_day"), per_day, step
+            )
         inputs["tags"] = sorted(news.get("tags") or ())
         inputs["campaigns"] = sorted(news.get("campaigns") or ())
         min_days = int(news.get("campaign_min_warmup_days") or 30)
-        inputs["attached_campaigns"], inputs["campaign_hold"] = campaign_plan(
-            inputs["campaigns"], min_days, started, today
+        planned, hold = campaign_plan(inputs["campaigns"], min_days, started, today)
+        inputs["attached_campaigns"], inputs["campaign_hold"] = hold_campaigns(
+            held, _olds.get("attached_campaigns"), planned, hold
         )
         return CheckResult(inputs, failures)
 
