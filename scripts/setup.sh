@@ -38,6 +38,9 @@ fi
 pulumi_bin=$(bash scripts/build-pulumi.sh | tail -n 1)
 echo "$pulumi_bin" > "$state/pulumi-bin"
 
+# --- PostgreSQL (only for the shared-state test in tests/scale; never fatal) ---------------
+bash scripts/ensure-postgres.sh > "$state/postgres-bin" || : > "$state/postgres-bin"
+
 # --- Local-only secrets and the demo emulator's address ------------------------------------
 [ -s "$state/passphrase" ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > "$state/passphrase"
 [ -s "$state/api-key" ] || .venv/bin/python -m mailfleet.emulator.keys > "$state/api-key"

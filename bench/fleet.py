@@ -1,0 +1,98 @@
+"""Synthetic fleets for the benchmarks: N tenants of M mailboxes as tenant files, and throwaway Pulumi projects.
+
+Every mailbox carries one tag (two names across the fleet, as in the example tenants) and no campaign; tenants have
+no webhooks (Smartlead cannot list webhooks, so each would cost one GET per refresh: see docs/performance.md).
+Passwords are ``{env: BENCH_MAILBOX_PASSWORD}`` references: one environment variable serves the whole fleet, where
+1,000 secret config keys would take 1,000 ``pulumi config set`` runs to create.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from mailfleet.workspace import LocalState, PulumiCLI, find_project_root
+
+REPO = find_project_root(Path(__file__).parent)
+PASSWORD_ENV = "BENCH_MAILBOX_PASSWORD"
+TAGS = ("sales", "partners")
+
+
+def tenant_name(index: int) -> str:
+    return f"t{index:04d}"
+
+
+def tenant_yaml(index: int, mailboxes: int) -> str:
+    name = tenant_name(index)
+    lines = [
+        "apiVersion: mailfleet/v1",
+        f"tenant: {name}",
+        f"client: {{name: Tenant {index}, email: ops@{name}.example}}",
+        "defaults:",
+        f"  smtp: {{host: smtp.{name}-mail.example, port: 465, security: SSL}}",
+        f"  imap: {{host: imap.{name}-mail.example, port: 993, security: SSL}}",
+        "  warmup: {enabled: true, per_day: 20, rampup: 2, reply_rate: 30}",
+        "  sending: {ramp: standard}",
+        "  on_remove: retain",
+        "mailboxes:",
+    ]
+    for box in range(mailboxes):
+        lines += [
+            f"  - email: box{box:03d}@{name}-mail.example",
+            f"    from_name: Sender {index}-{box}",
+            f"    password: {{env: {PASSWORD_ENV}}}",
+            f"    tags: [{TAGS[box % len(TAGS)]}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_specs(directory: Path, tenants: int, mailboxes: int, *, first: int = 0) -> list[str]:
+    """Write tenant files ``t{first}`` .. ``t{first+tenants-1}``; returns their names."""
+    directory.mkdir(parents=True, exist_ok=True)
+    names = []
+    for index in range(first, first + tenants):
+        (directory / f"{tenant_name(index)}.yaml").write_text(tenant_yaml(index, mailboxes))
+        names.append(tenant_name(index))
+    return names
+
+
+FLOOR_MAIN = '''"""Engine floor: the same resources as the fleet, through a provider that calls no API."""
+
+from bench.floor import declare_floor
+
+declare_floor()
+'''
+
+
+def make_project(directory: Path, *, floor: bool = False) -> Path:
+    """A throwaway copy of the Pulumi project (the fleet program, or the engine-floor program) using the repo's venv;
+    the caller writes its tenant files under ``specs/tenants``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    venv = REPO / ".venv"
+    (directory / "Pulumi.yaml").write_text(
+        (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {venv}")
+    )
+    main = FLOOR_MAIN if floor else (REPO / "__main__.py").read_text()
+    (directory / "__main__.py").write_text(main)
+    (directory / "specs" / "tenants").mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def project_cli(directory: Path, stack: str, *, home: Path, backend_url: str, passphrase: str) -> PulumiCLI:
+    """The repo's ``pulumi`` CLI on a throwaway project, with its own PULUMI_HOME and backend."""
+    return PulumiCLI(
+        binary_dir=LocalState(REPO).pulumi_bin,
+        project_dir=directory,
+        stack=stack,
+        environment={
+            "PULUMI_HOME": str(home),
+            "PULUMI_BACKEND_URL": backend_url,
+            "PULUMI_CONFIG_PASSPHRASE": passphrase,
+            "PULUMI_PYTHON_CMD": str(REPO / ".venv" / "bin" / "python"),
+        },
+    )
+
+
+def bench_password() -> str:
+    """A fresh password for the synthetic mailboxes of one run (never printed)."""
+    return secrets.token_urlsafe(18)

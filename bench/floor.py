@@ -1,0 +1,91 @@
+"""The engine floor: the fleet's resources, the same names, parents and inputs, through a provider that calls no API.
+
+What the Pulumi engine, the Python language host and the dynamic-provider process cost on their own; the bench
+reports mailfleet's time over this floor. The provider class lives here, importable by the provider process, so its
+pickle in state stays a reference to ``bench.floor.FloorProvider``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
+
+from mailfleet.spec import load_tenants
+from resources.fleet import mailbox_props
+from resources.tenant import Tenant
+
+_ids = itertools.count(1)
+_ids_lock = threading.Lock()
+
+
+def _next_id() -> int:
+    with _ids_lock:
+        return next(_ids)
+
+
+class FloorProvider(ResourceProvider):
+    """Stores its inputs as outputs, with a made-up id; never leaves the process."""
+
+    serialize_as_secret_always = False
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(dict(news), [])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=olds != news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        number = _next_id()
+        return CreateResult(id_=str(number), outs={**props, "ident": number})
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(outs={**news, "ident": int(id_)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        inputs = {key: value for key, value in props.items() if key != "ident"}
+        return ReadResult(id_=id_, outs=props, inputs=inputs)
+
+
+class FloorResource(Resource, module="bench", name="Floor"):
+    ident: pulumi.Output[int]
+
+    # Named like the attributes the fleet program reads from tags and clients.
+    @property
+    def tag_id(self) -> pulumi.Output[int]:
+        return self.ident
+
+    @property
+    def client_id(self) -> pulumi.Output[int]:
+        return self.ident
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(FloorProvider(), name, {**props, "ident": None}, opts)
+
+
+def declare_floor() -> None:
+    config = pulumi.Config("mailfleet")
+    tenants = load_tenants(Path(config.get("specsDir") or "specs/tenants"))
+    names = sorted({tag for t in tenants for m in t.mailboxes for tag in m.tags})
+    tags = {name: FloorResource(f"tag:{name}", {"name": name}) for name in names}
+    password = pulumi.Output.secret("floor-password")
+    for tenant in tenants:
+        component = Tenant(tenant.name)
+        client = FloorResource(
+            f"{tenant.name}-client",
+            {"tenant": tenant.name, "name": tenant.client.name, "email": tenant.client.email},
+            pulumi.ResourceOptions(parent=component),
+        )
+        for mailbox in tenant.mailboxes:
+            props = mailbox_props(tenant, mailbox, client.client_id, tags)  # type: ignore[arg-type]
+            props["password"] = password
+            FloorResource(
+                mailbox.email,
+                props,
+                pulumi.ResourceOptions(parent=component, additional_secret_outputs=["password"]),
+            )
+        component.register_outputs({})

@@ -1,0 +1,127 @@
+"""Scale tests: several stacks on one API key, and Pulumi state in PostgreSQL.
+
+Each test builds throwaway projects with the bench's fleet generator (``bench.fleet``) and runs the real ``pulumi``
+CLI against a real emulator process; every server started here listens on 127.0.0.1 and is stopped in a finally.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.fleet import PASSWORD_ENV, REPO, bench_password, make_project, project_cli, write_specs
+from mailfleet.emulator.testing import RunningEmulator
+from mailfleet.workspace import PulumiCLI
+
+PASSPHRASE = "scale-test-passphrase"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Shard:
+    """One stack of a sharded fleet: its own project copy and tenant files, its own stack."""
+
+    cli: PulumiCLI
+    password: str
+
+    def env(self) -> dict[str, str]:
+        return {**self.cli.env(), PASSWORD_ENV: self.password}
+
+    def command(self, *args: str) -> list[str]:
+        return [str(self.cli.binary_dir / "pulumi"), *args, "--non-interactive", "--stack", self.cli.stack]
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``pulumi ARGS`` on this stack; never raises, the caller asserts on the result."""
+        return subprocess.run(
+            self.command(*args), cwd=self.cli.project_dir, env=self.env(), capture_output=True, text=True, check=False
+        )
+
+
+def make_shard(
+    root: Path,
+    name: str,
+    *,
+    backend_url: str,
+    emulator: RunningEmulator,
+    tenants: int,
+    mailboxes: int,
+    first: int,
+    config: dict[str, str],
+) -> Shard:
+    directory = make_project(root / name)
+    write_specs(directory / "specs" / "tenants", tenants, mailboxes, first=first)
+    cli = project_cli(directory, name, home=root / "pulumi-home", backend_url=backend_url, passphrase=PASSPHRASE)
+    cli.select_stack()
+    cli.set_config({"mailfleet:baseUrl": emulator.base_url, **config})
+    cli.set_config({"mailfleet:apiKey": emulator.api_key}, secret=True)
+    return Shard(cli, bench_password())
+
+
+def postgres_bin() -> Path | None:
+    """The PostgreSQL server binaries (scripts/ensure-postgres.sh finds or installs them), or None."""
+    out = subprocess.run(
+        ["bash", str(REPO / "scripts" / "ensure-postgres.sh")], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return Path(out) if out and (Path(out) / "initdb").exists() else None
+
+
+@dataclass
+class Postgres:
+    port: int
+    user: str
+
+    def url(self, database: str) -> str:
+        return f"postgres://{self.user}@127.0.0.1:{self.port}/{database}?sslmode=disable"
+
+
+@contextmanager
+def postgres_cluster(bin_dir: Path) -> Iterator[Postgres]:
+    """A throwaway cluster (initdb in a temp dir) on a free loopback port; stopped and removed in a finally.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` system user."""
+    base = Path(tempfile.mkdtemp(prefix="mailfleet-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        as_user = ["runuser", "-u", "postgres", "--"]
+        base.chmod(0o755)
+        shutil.chown(base, "postgres", "postgres")
+    data, log = base / "data", base / "server.log"
+    port = free_port()
+    user = "mailfleet"
+    started = False
+
+    def run(*command: str) -> None:
+        result = subprocess.run([*as_user, *command], capture_output=True, text=True, check=False, timeout=120)
+        if result.returncode != 0:
+            extra = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+            raise RuntimeError(f"{command[0]} failed: {result.stderr.strip()[-1500:]}\n{extra}")
+
+    try:
+        run(str(bin_dir / "initdb"), "-D", str(data), "-U", user, "--auth=trust", "--no-sync", "-E", "UTF8")
+        options = f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off"
+        # -w: pg_ctl returns once the server accepts connections (or fails after -t seconds).
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start")
+        started = True
+        yield Postgres(port, user)
+    finally:
+        if started:
+            subprocess.run(
+                [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                capture_output=True,
+                check=False,
+                timeout=120,
+            )
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,60 @@
+"""Two shards of one fleet, on one API key, run ``pulumi up`` in parallel and share the key's limit through the
+cross-process limiter (stack config ``mailfleet:rateLimitFile``): the server never has to refuse a request."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mailfleet.emulator.testing import running_emulator
+from tests.scale.conftest import make_shard
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+# Small on purpose: a window that the two shards together overrun several times over in a few seconds.
+LIMIT, PERIOD = 20, 2
+
+
+def test_two_stacks_on_one_key_stay_inside_its_limit(tmp_path: Path) -> None:
+    limiter_file = tmp_path / "limiter.sqlite3"
+    with running_emulator(tmp_path / "emulator.sqlite3", rate_limit=f"{LIMIT}/{PERIOD}") as emulator:
+        shards = [
+            make_shard(
+                tmp_path,
+                f"shard-{index}",
+                backend_url=f"file://{tmp_path}",
+                emulator=emulator,
+                tenants=2,
+                mailboxes=4,
+                first=index * 2,
+                config={"mailfleet:rateLimit": f"{LIMIT}/{PERIOD}", "mailfleet:rateLimitFile": str(limiter_file)},
+            )
+            for index in range(2)
+        ]
+        emulator.control.clear_requests()
+        runs = [
+            subprocess.Popen(
+                shard.command("up", "--yes", "--skip-preview"),
+                cwd=shard.cli.project_dir,
+                env=shard.env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for shard in shards
+        ]
+        outputs = [run.communicate(timeout=540)[0] for run in runs]
+        log = emulator.control.requests(api_key=emulator.api_key)
+        accounts = emulator.control.accounts(emulator.api_key)
+
+    for run, output in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, output[-2000:]
+        assert "429" not in output and "rate limited" not in output
+    refused = [entry for entry in log.entries if entry.status == 429]
+    assert refused == [], f"the server refused {len(refused)} requests: the shards overran the key's limit"
+    # The test means something only if the shards needed several windows together.
+    assert len(log.entries) > 2 * LIMIT
+    # Both shards did their whole work: 2 shards x 2 tenants x 4 mailboxes.
+    assert len(accounts) == 16
