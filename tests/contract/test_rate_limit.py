@@ -40,9 +40,11 @@ def test_a_client_pacing_faster_than_the_server_recovers_from_429s_without_surfa
     # The client believes it may send 50/s; the server allows 8/s. Retry-After and x-ratelimit-* must save it.
     with running_emulator(tmp_path / "emulator.sqlite3", rate_limit="8/1") as emulator:
         limiter = RateLimiter((RateLimit(50, 1.0),))
-        with SmartleadClient(emulator.base_url, emulator.api_key, limiter=limiter) as client:
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                results = list(pool.map(lambda _: client.list_clients(), range(24)))
+        with (
+            SmartleadClient(emulator.base_url, emulator.api_key, limiter=limiter) as client,
+            ThreadPoolExecutor(max_workers=4) as pool,
+        ):
+            results = list(pool.map(lambda _: client.list_clients(), range(24)))
         log = emulator.control.requests()
 
     assert len(results) == 24
