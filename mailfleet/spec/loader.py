@@ -272,8 +272,21 @@ def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collectio
     return problems
 
 
-def _check_across(files: list[TenantFile]) -> list[Problem]:
+def _duplicates(places_by_value: dict[str, list[tuple[TenantFile, JsonPath]]], what: str) -> list[Problem]:
+    """One problem per place of a value declared more than once, naming the other places."""
     problems = []
+    for value, places in places_by_value.items():
+        if len(places) < 2:
+            continue
+        for file, path in places:
+            here = file.location(path)
+            others = ", ".join(str(loc) for loc in (f.location(p) for f, p in places) if loc != here)
+            message = f"{path_text(path)}: duplicate {what} {value}: also declared at {others}"
+            problems.append(file.problem(path, message))
+    return problems
+
+
+def _check_across(files: list[TenantFile], problems_so_far: list[Problem]) -> list[Problem]:
     emails: dict[str, list[tuple[TenantFile, JsonPath]]] = {}
     for file in files:
         data = file.data
@@ -283,15 +296,7 @@ def _check_across(files: list[TenantFile]) -> list[Problem]:
             email = mailbox.get("email")
             if isinstance(email, str):
                 emails.setdefault(email.lower(), []).append((file, ("mailboxes", index, "email")))
-    for email, places in emails.items():
-        if len(places) < 2:
-            continue
-        for file, path in places:
-            here = file.location(path)
-            others = ", ".join(str(loc) for loc in (f.location(p) for f, p in places) if loc != here)
-            problems.append(
-                file.problem(path, f"{path_text(path)}: duplicate mailbox {email}: also declared at {others}")
-            )
+    problems = _duplicates(emails, "mailbox")
     stems: dict[str, TenantFile] = {}
     for file in files:
         stem = file.source.name.rsplit(".", 1)[0]
@@ -301,6 +306,15 @@ def _check_across(files: list[TenantFile]) -> list[Problem]:
             )
         else:
             stems[stem] = file
+    # A Smartlead client is found by its email: two tenants naming one client would share it, and each other's
+    # mailboxes. Compared among files with no problem of their own (a broken copy of a file says enough).
+    broken = {problem.file for problem in [*problems_so_far, *problems]}
+    clients: dict[str, list[tuple[TenantFile, JsonPath]]] = {}
+    for file in files:
+        client_email = _dict(file.data, "client").get("email")
+        if file.display not in broken and isinstance(client_email, str):
+            clients.setdefault(client_email.strip().lower(), []).append((file, ("client", "email")))
+    problems += _duplicates(clients, "client email")
     return problems
 
 
@@ -331,7 +345,7 @@ def check_directory(directory: Path | str, *, known_secrets: Collection[str] | N
         data = tenant_file.data
         if data is not None:
             problems += _check_file(tenant_file, data, known_secrets)
-    problems += _check_across(files)
+    problems += _check_across(files, problems)
     return Checked(sorted({_one_line(problem) for problem in problems}), files)
 
 

@@ -87,8 +87,13 @@ def emulator(tmp_path: Path) -> Iterator[RunningEmulator]:
 
 @pytest.fixture
 def project(tmp_path: Path, emulator: RunningEmulator) -> Project:
-    directory = tmp_path / "project"
-    directory.mkdir()
+    return new_project(tmp_path, emulator)
+
+
+def new_project(root: Path, emulator: RunningEmulator, *, stack: str = "e2e", configure: bool = True) -> Project:
+    """A copy of the project under ``root/project``, with its own backend and PULUMI_HOME under ``root``."""
+    directory = root / "project"
+    directory.mkdir(parents=True)
     venv = REPO / ".venv"
     (directory / "Pulumi.yaml").write_text(
         (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {venv}")
@@ -99,15 +104,16 @@ def project(tmp_path: Path, emulator: RunningEmulator) -> Project:
     pulumi = PulumiCLI(
         binary_dir=state.pulumi_bin,
         project_dir=directory,
-        stack="e2e",
+        stack=stack,
         environment={
-            "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-            "PULUMI_BACKEND_URL": f"file://{tmp_path / 'backend'}",
+            "PULUMI_HOME": str(root / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{root / 'backend'}",
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
             "PULUMI_PYTHON_CMD": str(venv / "bin" / "python"),
         },
     )
-    (tmp_path / "backend").mkdir()
+    (root / "backend").mkdir()
     made = Project(directory=directory, pulumi=pulumi, emulator=emulator)
-    made.configure()
+    if configure:
+        made.configure()
     return made
