@@ -238,8 +238,30 @@ def _check_secrets(file: TenantFile, data: dict[str, Any], known: Collection[str
     return problems
 
 
+# Fields that may span lines; every other string is a name, an address or a host, on one line.
+_MULTILINE_KEYS = {"signature"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_MULTILINE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _check_control_characters(file: TenantFile, value: Any, path: JsonPath = ()) -> list[Problem]:
+    """Control characters written as YAML escapes ("\\x1b", "\\a") in names reach Smartlead, headers and terminals."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _check_control_characters(file, item, (*path, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _check_control_characters(file, item, (*path, index))]
+    if not isinstance(value, str):
+        return []
+    pattern = _MULTILINE_CONTROL if path and path[-1] in _MULTILINE_KEYS else _CONTROL
+    bad = pattern.search(value)
+    if bad is None:
+        return []
+    return [file.problem(path, f"{path_text(path)}: control character U+{ord(bad.group()):04X} is not allowed here")]
+
+
 def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collection[str] | None) -> list[Problem]:
     problems = _check_schema(file, data)
+    problems += _check_control_characters(file, data)
     tenant = data.get("tenant")
     stem = file.source.name.rsplit(".", 1)[0]
     if isinstance(tenant, str) and tenant != stem:
@@ -349,16 +371,16 @@ def check_directory(directory: Path | str, *, known_secrets: Collection[str] | N
     return Checked(sorted({_one_line(problem) for problem in problems}), files)
 
 
+# Line breaks and every other control character (C0, DEL, C1), escaped: a message quotes user text (file names
+# included), and an escape sequence in it must not reach the terminal, nor a line break split one problem in two.
 _LINE_BREAKS = str.maketrans(
     {
+        **{chr(code): f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))},
+        "\t": "\\t",
         "\n": "\\n",
         "\r": "\\r",
         "\x0b": "\\v",
         "\x0c": "\\f",
-        "\x1c": "\\x1c",
-        "\x1d": "\\x1d",
-        "\x1e": "\\x1e",
-        "\x85": "\\x85",
         "\u2028": "\\u2028",
         "\u2029": "\\u2029",
     }
@@ -366,7 +388,7 @@ _LINE_BREAKS = str.maketrans(
 
 
 def _one_line(problem: Problem) -> Problem:
-    """The problem with every line break escaped (messages quote user text), so it prints as one line."""
+    """The problem with every line break and control character escaped, so it prints as one harmless line."""
     file, message = problem.file.translate(_LINE_BREAKS), problem.message.translate(_LINE_BREAKS)
     if (file, message) == (problem.file, problem.message):
         return problem
