@@ -1,11 +1,15 @@
-"""A chart of warmup inbox rate by day: one panel per tenant, one line per mailbox, threshold bands behind.
+"""A chart of warmup inbox rate by day: one panel per tenant, one line per mailbox, threshold bands behind (past
+12 tenants, one panel with a line per tenant).
 
 PNG or SVG by the file's extension; matplotlib's Agg backend, so no display is needed.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from pathlib import Path
 
@@ -21,8 +25,9 @@ from matplotlib.ticker import PercentFormatter
 
 from mailfleet.errors import MailfleetError
 from mailfleet.health.assess import MailboxHealth
-from mailfleet.health.thresholds import INBOX, HealthClass
+from mailfleet.health.thresholds import INBOX, HealthClass, worst
 
+MAX_PANELS = 12
 FORMATS = {".png": "png", ".svg": "svg"}
 BANDS = (  # (low, high, colour) in percent: critical, warning, healthy
     (0.0, INBOX.critical * 100, "#fde2e1"),
@@ -47,21 +52,28 @@ def chart_format(path: Path) -> str:
 
 
 def write_chart(results: Sequence[MailboxHealth], path: Path, *, title: str) -> None:
-    """Inbox rate by day per tenant. Critical mailboxes are drawn thick and labelled with their class."""
+    """Inbox rate by day: one panel per tenant with a line per mailbox; past ``MAX_PANELS`` tenants, one panel with
+    a line per tenant (its mailboxes' pooled rate), naming only the tenants that are not healthy."""
     fmt = chart_format(path)
     tenants = [(name, list(group)) for name, group in groupby(results, key=lambda r: r.mailbox.tenant)]
-    rows = max(len(tenants), 1)
-    figure, axes = plt.subplots(rows, 1, figsize=(10, 3.2 * rows + 0.6), sharex=True, squeeze=False)
-    rates = [p.inbox_rate * 100 for r in results for p in r.days if p.inbox_rate is not None]
-    bottom = max(0.0, min(60.0, min(rates, default=100.0) - 5))  # one scale for every tenant
+    if len(tenants) > MAX_PANELS:
+        panels = [(f"{len(tenants)} tenants: pooled inbox rate by day", [tenant_series(n, g) for n, g in tenants])]
+    else:
+        panels = [(f"{name}: inbox rate by day", [mailbox_series(r) for r in group]) for name, group in tenants]
+    panels = panels or [("no mailboxes", [])]
+    figure, axes = plt.subplots(
+        len(panels), 1, figsize=(10, 3.2 * len(panels) + 0.8), sharex=True, squeeze=False, layout="constrained"
+    )
+    rates = [value for _, series in panels for line in series for _, value in line.points]
+    bottom = max(0.0, min(60.0, min(rates, default=100.0) - 5))  # one scale for every panel
     try:
-        for axis, (tenant, group) in zip(axes[:, 0], tenants or [("no mailboxes", [])], strict=False):
-            _panel(axis, tenant, group, bottom)
+        for axis, (heading, series) in zip(axes[:, 0], panels, strict=True):
+            _panel(axis, heading, series, bottom)
         axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
         axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())  # type: ignore[no-untyped-call]
-        axes[-1, 0].set_xlabel(f"day (warmup mail, last 7 days). {BAND_NOTE}")
+        axes[-1, 0].set_xlabel("day (warmup mail, last 7 days)")
+        figure.supxlabel(BAND_NOTE, fontsize=9, color="#555555")
         figure.suptitle(title, fontsize=13, fontweight="bold")
-        figure.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, format=fmt, dpi=110)
     except OSError as error:
@@ -70,35 +82,64 @@ def write_chart(results: Sequence[MailboxHealth], path: Path, *, title: str) -> 
         plt.close(figure)
 
 
-def _panel(axis: Axes, tenant: str, group: Sequence[MailboxHealth], bottom: float) -> None:
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: list[tuple[date, float]]
+    """(day, inbox rate in percent) for the days with warmup mail sent."""
+    health: HealthClass
+    named: bool = True
+
+
+def mailbox_series(result: MailboxHealth) -> Series:
+    suffix = f"  ({result.health.value})" if result.health is not HealthClass.HEALTHY else ""
+    points = [(p.day, p.inbox_rate * 100) for p in result.days if p.inbox_rate is not None]
+    return Series(result.mailbox.email + suffix, points, result.health)
+
+
+def tenant_series(tenant: str, group: Sequence[MailboxHealth]) -> Series:
+    sent: dict[date, int] = defaultdict(int)
+    spam: dict[date, int] = defaultdict(int)
+    for result in group:
+        for point in result.days:
+            sent[point.day] += point.sent
+            spam[point.day] += point.spam
+    points = [(day, 100 * (sent[day] - spam[day]) / sent[day]) for day in sorted(sent) if sent[day] > 0]
+    health = worst(r.health for r in group)
+    critical = sum(1 for r in group if r.health is HealthClass.CRITICAL)
+    label = f"{tenant}  ({critical} of {len(group)} critical)" if critical else f"{tenant}  ({health.value})"
+    return Series(label, points, health, named=health not in (HealthClass.HEALTHY, HealthClass.UNKNOWN))
+
+
+def _panel(axis: Axes, heading: str, series: Sequence[Series], bottom: float) -> None:
     for low, high, colour in BANDS:
         axis.axhspan(low, high, color=colour, zorder=0)
     axis.axhline(INBOX.healthy * 100, color="#4c9a5b", linewidth=0.8, linestyle="--", zorder=1)
     axis.axhline(INBOX.critical * 100, color="#c0392b", linewidth=0.8, linestyle="--", zorder=1)
-    palette = iter(OTHER_COLOURS * (len(group) // len(OTHER_COLOURS) + 1))
-    for result in group:
-        points = [(p.day, p.inbox_rate * 100) for p in result.days if p.inbox_rate is not None]
-        if not points:
+    palette = iter(OTHER_COLOURS * (len(series) // len(OTHER_COLOURS) + 1))
+    drawn = 0
+    for line in series:
+        if not line.points:
             continue
-        critical = result.health is HealthClass.CRITICAL
-        suffix = f"  ({result.health.value})" if result.health is not HealthClass.HEALTHY else ""
-        label = result.mailbox.email + suffix
+        critical = line.health is HealthClass.CRITICAL
+        colour = CRITICAL_COLOUR if critical else next(palette) if line.named else "#9a9a9a"
         axis.plot(
-            np.array([d for d, _ in points], dtype="datetime64[D]"),
-            [v for _, v in points],
+            np.array([d for d, _ in line.points], dtype="datetime64[D]"),
+            [v for _, v in line.points],
             marker="o",
-            markersize=4 if not critical else 5,
-            linewidth=2.6 if critical else 1.4,
-            linestyle=LINE_STYLES[result.health],
-            label=label,
-            color=CRITICAL_COLOUR if critical else next(palette),
+            markersize=5 if critical else 4,
+            linewidth=2.6 if critical else 1.4 if line.named else 0.8,
+            linestyle=LINE_STYLES[line.health],
+            label=line.label if line.named else None,
+            color=colour,
             zorder=3 if critical else 2,
         )
-    axis.set_title(f"{tenant}: inbox rate by day", loc="left", fontsize=11)
+        drawn += 1
+    axis.set_title(heading, loc="left", fontsize=11)
     axis.set_ylim(bottom, 101)
     axis.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     axis.grid(axis="y", color="white", linewidth=0.8)
-    if axis.lines[2:]:
+    if any(line.named and line.points for line in series):
         axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
-    else:
+    if not drawn:
         axis.text(0.5, 0.5, "no warmup mail sent yet", transform=axis.transAxes, ha="center", color="grey")

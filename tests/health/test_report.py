@@ -99,3 +99,23 @@ def test_svg_chart(tmp_path: Path) -> None:
 def test_chart_wants_png_or_svg(tmp_path: Path) -> None:
     with pytest.raises(ChartError, match=r"\.png or \.svg"):
         write_chart(fleet(), tmp_path / "health.jpg", title="x")
+
+
+def test_past_twelve_tenants_one_panel_pools_each_tenant(tmp_path: Path) -> None:
+    from mailfleet.health.chart import tenant_series
+
+    results = [
+        assess(
+            mailbox(f"m{i}@t{t:03}.example", tenant=f"t{t:03}"), stats([0.55 if t == 7 and i == 0 else 0.97] * 7), TODAY
+        )
+        for t in range(100)
+        for i in range(10)
+    ]
+    sick = tenant_series("t007", [r for r in results if r.mailbox.tenant == "t007"])
+    assert sick.health is HealthClass.CRITICAL and sick.named and sick.label == "t007  (1 of 10 critical)"
+    assert sick.points[0][1] == 91.0  # pooled: (9 x 19 + 11) of 200 sent reached the inbox
+    assert not tenant_series("t001", [r for r in results if r.mailbox.tenant == "t001"]).named
+    path = tmp_path / "fleet.svg"
+    write_chart(results, path, title="1,000 mailboxes")
+    text = path.read_text()
+    assert "t007  (1 of 10 critical)" in text and "t001" not in text
