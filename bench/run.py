@@ -230,6 +230,8 @@ def run_size(
         measurement.target = target_for(op, mailboxes, tenants)
         results.append(measurement)
         print(f"  {op}: {measurement.seconds:.1f} s, {measurement.total_requests} requests", file=sys.stderr)
+    if "up (first)" not in ops:
+        return results  # nothing deployed at this size: no state, no floor
     state = Measurement("mailfleet", "state bytes/mailbox", mailboxes, 0, 0, 0)
     state.minimum = None
     state.target = STATE_MAX_BYTES_PER_MAILBOX
@@ -395,7 +397,7 @@ def table(results: list[Measurement], limit: LimitRun | None) -> str:
         )
     if limit is not None:
         lines.append(
-            f"| {limit.mailboxes:,} | up at {limit.rate_limit} req/s window | {limit.seconds:.1f} | | | | "
+            f"| {limit.mailboxes:,} | up at {limit.rate_limit.replace("/", " per ")} s | {limit.seconds:.1f} | | | | "
             f"{limit.admitted} | | ≥ {LIMIT_SHARE_MIN:.0%} of limit | used {limit.share:.0%} of {limit.capacity} "
             f"in {limit.span_seconds:.0f} s; 429 at server {limit.refused_429}, reaching the user "
             f"{limit.surfaced_429} |"
