@@ -397,7 +397,7 @@ def table(results: list[Measurement], limit: LimitRun | None) -> str:
         )
     if limit is not None:
         lines.append(
-            f"| {limit.mailboxes:,} | up at {limit.rate_limit.replace("/", " per ")} s | {limit.seconds:.1f} | | | | "
+            f"| {limit.mailboxes:,} | up at {limit.rate_limit.replace('/', ' per ')} s | {limit.seconds:.1f} | | | | "
             f"{limit.admitted} | | ≥ {LIMIT_SHARE_MIN:.0%} of limit | used {limit.share:.0%} of {limit.capacity} "
             f"in {limit.span_seconds:.0f} s; 429 at server {limit.refused_429}, reaching the user "
             f"{limit.surfaced_429} |"
