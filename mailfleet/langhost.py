@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from pulumi.automation import _server
 from pulumi.automation._server import LanguageServer
 from pulumi.errors import RunError
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc
+from pulumi.runtime.stack import ResourceRegistrationFailed
 
 
 def program_path(request: Any) -> Path:
@@ -33,6 +35,30 @@ def program_path(request: Any) -> Path:
     entry = info.entry_point or request.program or "."
     target = (directory / entry).resolve()
     return target / "__main__.py" if target.is_dir() else target
+
+
+def registration_failed(message: str) -> bool:
+    """Whether the SDK's message says the program ended because a resource failed to register: a provider error the
+    engine has already shown (e.g. a mailbox whose tenant client could not be created). The SDK would log it again
+    as a "runtime error" with a traceback of its own internals."""
+    return message.startswith("python inline source runtime error:") and ResourceRegistrationFailed.__name__ in message
+
+
+class _EngineLog:
+    """``pulumi.log`` for the SDK's run loop, minus that duplicate traceback."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def error(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        if not registration_failed(str(msg)):
+            self._inner.error(msg, *args, **kwargs)
+
+
+_server.log = _EngineLog(_server.log)  # type: ignore[attr-defined,assignment]
 
 
 class ProjectLanguageServer(LanguageServer):
@@ -60,9 +86,10 @@ class ProjectLanguageServer(LanguageServer):
 
         self.program = program
         response = super().Run(request, context)  # type: ignore[no-untyped-call]
-        if reported:
-            # The SDK has logged the RunError (e.g. invalid specs) as a diagnostic; "bail" tells the engine not to
-            # print it a second time, as Pulumi's own host does for errors already shown to the user.
+        if reported or registration_failed(str(response.error or "")):
+            # The SDK has logged the RunError (e.g. invalid specs) as a diagnostic, or the engine has reported the
+            # resource that failed (with its own message): "bail" tells the engine not to print it a second time, as
+            # Pulumi's own host does for errors already shown to the user. Never a traceback of the SDK's internals.
             return language_pb2.RunResponse(bail=True)
         return response
 
