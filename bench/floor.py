@@ -70,9 +70,8 @@ class FloorResource(Resource, module="bench", name="Floor"):
 def declare_floor() -> None:
     config = pulumi.Config("mailfleet")
     tenants = load_tenants(Path(config.get("specsDir") or "specs/tenants"))
-    names = sorted({tag for t in tenants for m in t.mailboxes for tag in m.tags})
-    tags = {name: FloorResource(f"tag:{name}", {"name": name}) for name in names}
     password = pulumi.Output.secret("floor-password")
+    boxes: dict[str, FloorResource] = {}
     for tenant in tenants:
         component = Tenant(tenant.name)
         client = FloorResource(
@@ -81,11 +80,16 @@ def declare_floor() -> None:
             pulumi.ResourceOptions(parent=component),
         )
         for mailbox in tenant.mailboxes:
-            props = mailbox_props(tenant, mailbox, client.client_id, tags)  # type: ignore[arg-type]
+            props = mailbox_props(tenant, mailbox, client.client_id)
             props["password"] = password
-            FloorResource(
+            boxes[mailbox.email] = FloorResource(
                 mailbox.email,
                 props,
                 pulumi.ResourceOptions(parent=component, additional_secret_outputs=["password"]),
             )
         component.register_outputs({})
+    # The same tag resources as the fleet's: one per name, holding its members.
+    names = sorted({tag for t in tenants for m in t.mailboxes for tag in m.tags})
+    for name in names:
+        members = {m.email: boxes[m.email].ident for t in tenants for m in t.mailboxes if name in m.tags}
+        FloorResource(f"tag:{name}", {"name": name, "members": members})

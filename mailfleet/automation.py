@@ -27,9 +27,9 @@ from pulumi import automation as auto
 from pulumi.automation.events import EngineEvent, StepEventMetadata
 
 from mailfleet.errors import SetupError
-from mailfleet.smartlead.client import DEFAULT_BASE_URL, SmartleadClient
-from mailfleet.smartlead.ratelimit import DEFAULT_RATES, RateLimit, shared_limiter
+from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.redact import register_secret, scrub
+from mailfleet.smartlead.settings import ConnectionSettings
 from mailfleet.workspace import OFFLINE_ENVIRONMENT, PROJECT_NAME, LocalState
 
 __all__ = [
@@ -128,50 +128,32 @@ def command_error_line(error: Exception) -> str:
 
 @dataclass(frozen=True)
 class StackSettings:
-    """What a Smartlead client needs, from the stack's config. ``repr`` never shows the key."""
+    """The stack's ``mailfleet:`` settings: how to reach Smartlead, and where the specs are."""
 
-    base_url: str
-    api_key: str
-    rate_limit: RateLimit | None = None
-    rate_limit_file: str | None = None
+    connection: ConnectionSettings
     # mailfleet:specsDir, relative to the project directory (None: specs/tenants).
     specs_dir: str | None = None
 
-    def __repr__(self) -> str:
-        return f"StackSettings(base_url={self.base_url!r}, api_key='***')"
-
     def client(self) -> SmartleadClient:
         """A client on the stack's key, sharing its rate-limit window like the provider does."""
-        rates = (self.rate_limit,) if self.rate_limit else DEFAULT_RATES
-        limiter = shared_limiter(self.base_url, self.api_key, rates=rates, file=self.rate_limit_file)
-        return SmartleadClient(self.base_url, self.api_key, limiter=limiter)
+        return self.connection.client()
 
 
 def stack_settings(stack: auto.Stack) -> StackSettings:
-    """The stack's ``mailfleet:`` settings: baseUrl, secret apiKey, rateLimit, rateLimitFile and specsDir.
-
-    The secrets Pulumi decrypts here (the key, mailbox passwords) are registered for redaction at once."""
+    """The stack's settings from its config; every secret Pulumi decrypts here is registered for redaction at once."""
     try:
         config = stack.get_all_config()
     except auto.errors.CommandError as error:
         raise SetupError(f"cannot read the config of stack {stack.name!r}: {command_error_line(error)}") from None
-    values = {key.removeprefix(f"{PROJECT_NAME}:"): item.value for key, item in config.items()}
-    api_key = values.get("apiKey")
-    if not api_key:
-        raise SetupError(f"stack {stack.name!r} has no mailfleet:apiKey; set it with `pulumi config set --secret`")
-    register_secret(api_key)
     for item in config.values():
         if item.secret:
             register_secret(item.value)
-    rate = values.get("rateLimit")
-    file = values.get("rateLimitFile")
-    return StackSettings(
-        base_url=values.get("baseUrl") or DEFAULT_BASE_URL,
-        api_key=api_key,
-        rate_limit=RateLimit.parse(rate) if rate else None,
-        rate_limit_file=str(Path(file).expanduser()) if file else None,
-        specs_dir=values.get("specsDir") or None,
-    )
+    values = {key.removeprefix(f"{PROJECT_NAME}:"): item.value for key, item in config.items()}
+    try:
+        connection = ConnectionSettings.from_config(values.get)
+    except ValueError as error:
+        raise SetupError(f"stack {stack.name!r}: {error}") from None
+    return StackSettings(connection=connection, specs_dir=values.get("specsDir") or None)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
-from mailfleet.smartlead.models import EmailAccount
+from mailfleet.smartlead.models import EmailAccount, SmartleadClientRecord
 
 # Long enough to cover one refresh; short enough that a long-lived process does not serve stale data.
 LISTING_TTL_SECONDS = 300.0
@@ -26,6 +26,8 @@ class AccountDirectory:
         self._lock = threading.Lock()
         self._by_id: dict[int, EmailAccount] | None = None
         self._listed_at = 0.0
+        self._clients: list[SmartleadClientRecord] | None = None
+        self._clients_listed_at = 0.0
 
     def _listing(self, client: SmartleadClient) -> dict[int, EmailAccount]:
         with self._lock:
@@ -45,6 +47,19 @@ class AccountDirectory:
         except NotFoundError:
             return None
 
+    def clients(self, client: SmartleadClient) -> list[SmartleadClientRecord]:
+        """Every Smartlead client, from one ``GET /client/`` shared by all tenants of the process."""
+        with self._lock:
+            if self._clients is None or self._clock() - self._clients_listed_at > LISTING_TTL_SECONDS:
+                self._clients = client.list_clients()
+                self._clients_listed_at = self._clock()
+            return self._clients
+
+    def peek(self, account_id: int) -> EmailAccount | None:
+        """The account as of the listing this process already made, if any (no request)."""
+        with self._lock:
+            return None if self._by_id is None else self._by_id.get(account_id)
+
     def find_email(self, client: SmartleadClient, email: str) -> EmailAccount | None:
         wanted = email.strip().casefold()
         return next((a for a in self._listing(client).values() if a.from_email.strip().casefold() == wanted), None)
@@ -60,6 +75,7 @@ class AccountDirectory:
     def forget(self) -> None:
         with self._lock:
             self._by_id = None
+            self._clients = None
 
 
 directory = AccountDirectory()

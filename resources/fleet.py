@@ -38,9 +38,7 @@ def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str
     return pulumi.Output.secret(value)
 
 
-def mailbox_props(
-    tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int], tags: dict[str, Tag]
-) -> dict[str, Any]:
+def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:
     props: dict[str, Any] = {
         "tenant": tenant.name,
         "email": mailbox.email,
@@ -59,8 +57,6 @@ def mailbox_props(
         "ramp": {"name": mailbox.ramp.name, "steps": [[s.from_day, s.per_day] for s in mailbox.ramp.steps]},
         "on_remove": mailbox.on_remove,
         "client_id": client_id,
-        "tags": sorted(mailbox.tags),
-        "tag_ids": {name: tags[name].tag_id for name in mailbox.tags},
         "campaigns": sorted(mailbox.campaigns),
         "campaign_min_warmup_days": tenant.campaign_min_warmup_days,
     }
@@ -93,21 +89,23 @@ def health_report(config: pulumi.Config) -> dict[str, HealthInput]:
 
 
 def declare_tenant(
-    tenant: TenantSpec, config: pulumi.Config, tags: dict[str, Tag], health: dict[str, HealthInput] | None = None
-) -> Tenant:
+    tenant: TenantSpec, config: pulumi.Config, health: dict[str, HealthInput] | None = None
+) -> dict[str, Mailbox]:
+    """The tenant's component, client, mailboxes and webhooks; returns its mailboxes by email."""
     component = Tenant(tenant.name)
+    mailboxes: dict[str, Mailbox] = {}
     client = TenantClient(
         f"{tenant.name}-client",
         {"tenant": tenant.name, "name": tenant.client.name, "email": tenant.client.email},
         pulumi.ResourceOptions(parent=component),
     )
     for mailbox in tenant.mailboxes:
-        props = mailbox_props(tenant, mailbox, client.client_id, tags)
+        props = mailbox_props(tenant, mailbox, client.client_id)
         props["password"] = resolve_password(mailbox.password, config)
         verdict = (health or {}).get(mailbox.email.lower()) if tenant.health_gate else None
         if verdict is not None:
             props["health"] = verdict.as_input()
-        Mailbox(
+        mailboxes[mailbox.email] = Mailbox(
             mailbox.email,
             props,
             pulumi.ResourceOptions(parent=component, retain_on_delete=mailbox.on_remove == "retain"),
@@ -125,10 +123,28 @@ def declare_tenant(
             pulumi.ResourceOptions(parent=component),
         )
     component.register_outputs({})
-    return component
+    return mailboxes
 
 
-def declare_fleet() -> list[Tenant]:
+def declare_tags(tenants: list[TenantSpec], mailboxes: dict[str, Mailbox]) -> list[Tag]:
+    """One resource per tag name (tags are account-wide in Smartlead), holding the mailboxes that carry it."""
+    names = sorted({tag for tenant in tenants for mailbox in tenant.mailboxes for tag in mailbox.tags})
+    return [
+        Tag(
+            name,
+            {
+                # The resource id (the account id) stays known while a mailbox is updated, unlike its outputs.
+                mailbox.email: mailboxes[mailbox.email].id
+                for tenant in tenants
+                for mailbox in tenant.mailboxes
+                if name in mailbox.tags
+            },
+        )
+        for name in names
+    ]
+
+
+def declare_fleet() -> None:
     """Load and validate every tenant file, then declare its resources. Invalid specs stop the program cleanly."""
     config = pulumi.Config(PROJECT)
     directory = Path(config.get("specsDir") or "specs/tenants")
@@ -136,7 +152,8 @@ def declare_fleet() -> list[Tenant]:
         tenants = load_tenants(directory, known_secrets=stack_config_keys())
     except SpecError as error:
         raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
-    # Tags are account-wide in Smartlead: one resource per name, shared by every tenant that uses it.
-    tags = {name: Tag(name) for name in sorted({tag for t in tenants for m in t.mailboxes for tag in m.tags})}
     health = health_report(config)
-    return [declare_tenant(tenant, config, tags, health) for tenant in tenants]
+    mailboxes: dict[str, Mailbox] = {}
+    for tenant in tenants:
+        mailboxes.update(declare_tenant(tenant, config, health))
+    declare_tags(tenants, mailboxes)

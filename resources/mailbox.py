@@ -20,12 +20,9 @@ import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
-    DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -42,9 +39,7 @@ from mailfleet.smartlead.models import (
 from mailfleet.spec.model import Ramp
 from resources import connection
 from resources.directory import directory
-
-# The Pulumi engine's placeholder for a value not known during preview.
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from resources.provider import SmartleadProvider
 
 CREDENTIAL_KEYS = (
     "username",
@@ -66,7 +61,7 @@ SETTINGS_KEYS = (
     "time_to_wait_in_mins",
 )
 WARMUP_KEYS = ("warmup_enabled", "warmup_per_day", "warmup_rampup", "warmup_reply_rate")
-MEMBERSHIP_KEYS = ("tags", "attached_campaigns")
+MEMBERSHIP_KEYS = ("attached_campaigns",)
 # Inputs that describe intent rather than Smartlead fields; a change to them alone writes nothing.
 INTENT_KEYS = (
     "ramp",
@@ -77,7 +72,6 @@ INTENT_KEYS = (
     "campaigns",
     "campaign_min_warmup_days",
     "campaign_hold",
-    "tag_ids",
 )
 MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS + MEMBERSHIP_KEYS
 # The latest health report's verdict ({class, reason}), for the health gate. Not diffed itself: its effect shows in
@@ -105,14 +99,6 @@ def campaign_plan(campaigns: list[int], min_days: int, started_on: date, today: 
         return sorted(campaigns), ""
     listed = ", ".join(str(c) for c in sorted(campaigns))
     return [], f"joins campaign(s) {listed} on warmup day {min_days} ({joins_on.isoformat()})"
-
-
-def contains_unknown(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unknown(v) for v in value)
-    return bool(value == UNKNOWN)
 
 
 def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str, Any]:
@@ -144,7 +130,6 @@ def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str
         "time_to_wait_in_mins": account.time_to_wait_in_mins,
     }
     live.update({key: value for key, value in optional.items() if key in declared})
-    live["tags"] = sorted(tag.name for tag in account.tags)
     if account.campaign_ids is not None:
         # Only campaigns this mailbox is declared for, or was put in by us: other memberships are not ours.
         ours = set(declared.get("campaigns") or ()) | set(declared.get("attached_campaigns") or ())
@@ -200,11 +185,8 @@ def apply_changes(account_id: int, current: dict[str, Any], desired: dict[str, A
 
 
 def apply_memberships(account_id: int, current: dict[str, Any], desired: dict[str, Any]) -> None:
+    """Campaign membership (tags are mapped by their Tag resource, in batches)."""
     client = connection.client()
-    have, want = set(current.get("tags") or ()), set(desired.get("tags") or ())
-    known_ids = {**(current.get("live_tag_ids") or {}), **(current.get("tag_ids") or {}), **desired["tag_ids"]}
-    client.map_tags([account_id], [int(desired["tag_ids"][name]) for name in sorted(want - have)])
-    client.unmap_tags([account_id], [int(known_ids[name]) for name in sorted(have - want) if name in known_ids])
     joined = set(current.get("attached_campaigns") or ())
     wanted = set(desired.get("attached_campaigns") or ())
     for campaign_id in sorted(wanted - joined):
@@ -233,12 +215,8 @@ class ForeignAccountError(Exception):
     """The declared email exists in Smartlead under another tenant's client; it is never adopted."""
 
 
-class MailboxProvider(ResourceProvider):
-    # The instance holds no state and no secret: keep its pickle a small plain reference.
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        connection.configure_from_request(req)
+class MailboxProvider(SmartleadProvider):
+    managed_keys = MANAGED_KEYS + INTENT_KEYS
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
@@ -262,7 +240,6 @@ class MailboxProvider(ResourceProvider):
             inputs["max_email_per_day"], inputs["ramp_step"] = hold_cap(
                 held, _olds.get("max_email_per_day"), per_day, step
             )
-        inputs["tags"] = sorted(news.get("tags") or ())
         inputs["campaigns"] = sorted(news.get("campaigns") or ())
         min_days = int(news.get("campaign_min_warmup_days") or 30)
         planned, hold = campaign_plan(inputs["campaigns"], min_days, started, today)
@@ -271,32 +248,30 @@ class MailboxProvider(ResourceProvider):
         )
         return CheckResult(inputs, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if contains_unknown(news):
-            return DiffResult(changes=None)
-        if changed_keys(MANAGED_KEYS + INTENT_KEYS, olds, news):
-            # "Unknown" makes the engine diff the inputs itself, which is what a preview shows field by field.
-            return DiffResult(changes=None)
-        return DiffResult(changes=False)
-
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connection.client()
-        existing = client.find_email_account(props["email"])
-        if existing is None:
-            account = client.create_email_account(account_write(props))
-            apply_memberships(account.id, {}, props)
-        else:
-            if existing.client_id != int(props["client_id"]):
-                raise ForeignAccountError(
-                    f"{props['email']} already exists in Smartlead (account {existing.id}) under client "
-                    f"{existing.client_id}, not under tenant {props['tenant']!r} (client {props['client_id']}); "
-                    "mailfleet never adopts another tenant's mailbox. Remove it from this tenant's file, or move "
-                    "the account to this tenant's client in Smartlead first."
-                )
-            # Adopt: write only what differs; the password is absorbed as declared, never read back.
-            apply_changes(existing.id, {**props, **observed_fields(existing, props)}, props)
-            account = existing
-        return CreateResult(id_=str(account.id), outs=self._outputs(props, account))
+        # The listing check() already made for this new mailbox: no extra request to find it.
+        existing = directory.find_email(client, props["email"])
+        if existing is not None:
+            return self._adopt(existing, props)
+        account_id = client.create_email_account_id(account_write(props))
+        apply_memberships(account_id, {}, props)
+        outputs = {**props, "account_id": account_id, "warmup_status": "ACTIVE" if props["warmup_enabled"] else None}
+        return CreateResult(id_=str(account_id), outs=outputs)
+
+    def _adopt(self, existing: EmailAccount, props: dict[str, Any]) -> CreateResult:
+        """Take over an account that already exists under this tenant's client, writing only what differs."""
+        tenant_client = int(props["client_id"])
+        if existing.client_id != tenant_client:
+            raise ForeignAccountError(
+                f"{props['email']} already exists in Smartlead (account {existing.id}) under client "
+                f"{existing.client_id}, not under tenant {props['tenant']!r} (client {tenant_client}); mailfleet "
+                "never adopts another tenant's mailbox. Remove it from this tenant's file, or move the account to "
+                "this tenant's client in Smartlead first."
+            )
+        # The password is absorbed as declared, never read back.
+        apply_changes(existing.id, {**props, **observed_fields(existing, props)}, props)
+        return CreateResult(id_=str(existing.id), outs=self._outputs(props, existing))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         apply_changes(int(id_), olds, news)
@@ -309,8 +284,7 @@ class MailboxProvider(ResourceProvider):
         inputs = {key: props[key] for key in INPUT_KEYS if key in props}
         inputs.update(observed_fields(account, props))
         inputs["warmup_started_on"] = warmup_started_on(account) or props.get("warmup_started_on")
-        outputs = {**self._outputs(inputs, account), "live_tag_ids": {tag.name: tag.id for tag in account.tags}}
-        return ReadResult(id_=id_, outs=outputs, inputs=inputs)
+        return ReadResult(id_=id_, outs=self._outputs(inputs, account), inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = connection.client()

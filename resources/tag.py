@@ -1,7 +1,12 @@
-"""A Smartlead tag, one per distinct tag name in the specs (tags are account-wide in Smartlead).
+"""A Smartlead tag and the mailboxes that carry it: one resource per distinct tag name in the specs.
 
-The API can create a tag and attach it, but cannot list or delete tags. A tag that some live account already
-carries is adopted by its id rather than created again; a tag left unused by the specs stays in Smartlead.
+Tags are account-wide in Smartlead. Membership lives here rather than on each mailbox because the API maps a tag to
+up to 25 accounts per call: a fleet of N tagged mailboxes costs about N/25 calls instead of N. Members are keyed by
+email, so previews read ``members.jane@acme-mail.example``.
+
+The API can create a tag and map it, but cannot list or delete tags. A tag that some live account already carries is
+adopted by its id rather than created again; a tag no spec uses any more stays in Smartlead (``retain_on_delete``).
+Refresh reports a managed member whose tag was removed in Smartlead; accounts tagged outside mailfleet are not ours.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ import hashlib
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, Resource
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
+from mailfleet.smartlead.models import EmailAccount
 from resources import connection
 from resources.directory import directory
 from resources.provider import SmartleadProvider
@@ -24,14 +30,48 @@ def colour_for(name: str) -> str:
     return PALETTE[hashlib.sha256(name.encode()).digest()[0] % len(PALETTE)]
 
 
+def carries(account: EmailAccount | None, tag_id: int) -> bool:
+    return account is not None and any(tag.id == tag_id for tag in account.tags)
+
+
+def ids(members: dict[str, Any], emails: set[str]) -> list[int]:
+    return [int(members[email]) for email in sorted(emails)]
+
+
 class TagProvider(SmartleadProvider):
-    managed_keys = ("name",)
+    managed_keys = ("name", "members")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connection.client()
         existing = directory.tag_named(client, props["name"])
         tag_id = existing if existing is not None else client.create_tag(props["name"], props["color"]).id
+        members: dict[str, Any] = props.get("members") or {}
+        # Adopted accounts may carry the tag already: map only the others.
+        missing = {
+            email for email, account_id in members.items() if not carries(directory.peek(int(account_id)), tag_id)
+        }
+        client.map_tags(ids(members, missing), [tag_id])
         return CreateResult(id_=str(tag_id), outs={**props, "tag_id": tag_id})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        client = connection.client()
+        before: dict[str, Any] = olds.get("members") or {}
+        after: dict[str, Any] = news.get("members") or {}
+        moved = {email for email in before.keys() & after.keys() if int(before[email]) != int(after[email])}
+        client.unmap_tags(ids(before, (before.keys() - after.keys()) | moved), [int(id_)])
+        client.map_tags(ids(after, (after.keys() - before.keys()) | moved), [int(id_)])
+        return UpdateResult(outs={**news, "tag_id": int(id_)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        tag_id = int(id_)
+        managed: dict[str, Any] = props.get("members") or {}
+        live = {
+            email: account_id
+            for email, account_id in managed.items()
+            if carries(directory.get(connection.client(), int(account_id)), tag_id)
+        }
+        inputs = {key: props[key] for key in ("name", "color") if key in props} | {"members": live}
+        return ReadResult(id_=id_, outs={**inputs, "tag_id": tag_id}, inputs=inputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         return None  # Smartlead has no tag deletion; retain_on_delete keeps this from being called
@@ -40,10 +80,12 @@ class TagProvider(SmartleadProvider):
 class Tag(Resource, module="mailfleet", name="Tag"):
     tag_id: pulumi.Output[int]
 
-    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, members: dict[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(
             TagProvider(),
             f"tag:{name}",
-            {"name": name, "color": colour_for(name), "tag_id": None},
+            {"name": name, "color": colour_for(name), "members": dict(sorted(members.items())), "tag_id": None},
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(retain_on_delete=True)),
         )

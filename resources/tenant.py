@@ -18,13 +18,19 @@ from pulumi.dynamic import (
 
 from mailfleet.smartlead.models import SmartleadClientRecord
 from resources import connection
+from resources.directory import directory
 from resources.provider import SmartleadProvider
 
 MANAGED_KEYS = ("name", "email")
 
 
-def client_by_id(client_id: int) -> SmartleadClientRecord | None:
-    return next((record for record in connection.client().list_clients() if record.id == client_id), None)
+def find_client(*, client_id: int | None = None, email: str | None = None) -> SmartleadClientRecord | None:
+    """A Smartlead client by id or email, from the listing shared by every tenant of the process."""
+    wanted = email.strip().casefold() if email is not None else None
+    for record in directory.clients(connection.client()):
+        if record.id == client_id or (wanted is not None and record.email.strip().casefold() == wanted):
+            return record
+    return None
 
 
 class TenantClientProvider(SmartleadProvider):
@@ -32,7 +38,7 @@ class TenantClientProvider(SmartleadProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         # A client's email is unique across Smartlead: an existing one is this tenant's, adopt it.
-        existing = connection.client().find_client(props["email"])
+        existing = find_client(email=props["email"])
         if existing is None:
             client_id = connection.client().save_client(props["name"], props["email"])
         else:
@@ -46,7 +52,7 @@ class TenantClientProvider(SmartleadProvider):
         return UpdateResult(outs={**news, "client_id": int(id_)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        record = client_by_id(int(id_))
+        record = find_client(client_id=int(id_))
         if record is None:
             return ReadResult(id_=None, outs={})
         inputs = {"tenant": props.get("tenant"), "name": record.name, "email": record.email}

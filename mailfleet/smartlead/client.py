@@ -414,7 +414,17 @@ class SmartleadClient:
         return None
 
     def create_email_account(self, write: EmailAccountWrite) -> EmailAccount:
-        """Create a mailbox and return it as stored, without ever creating it twice.
+        """Create a mailbox and return it as stored, without ever creating it twice."""
+        created = self._create_account(write)
+        return created if isinstance(created, EmailAccount) else self.get_email_account(created)
+
+    def create_email_account_id(self, write: EmailAccountWrite) -> int:
+        """Create a mailbox and return its id: one request when all goes well (no read-back), never a duplicate."""
+        created = self._create_account(write)
+        return created.id if isinstance(created, EmailAccount) else created
+
+    def _create_account(self, write: EmailAccountWrite) -> int | EmailAccount:
+        """The new account's id, or the account itself when it had to be looked up.
 
         ``/save`` has no idempotency key, so after a timeout, dropped connection or 5xx the account
         is looked up by address first; only if it is absent is the create sent again.
@@ -426,12 +436,12 @@ class SmartleadClient:
         def find() -> EmailAccount | None:
             return self.find_email_account(write.from_email, username=write.user_name)
 
-        def send() -> EmailAccount:
+        def send() -> int | EmailAccount:
             response = self._send_once("POST", "/email-accounts/save", json=body)
             self._ok(response)
             new_id = extract_email_account_id(self._decode(response))
             if new_id is not None:
-                return self.get_email_account(new_id)
+                return new_id
             found = find()
             if found is None:
                 raise self._unexpected(response, "it names no account id and the account cannot be found")

@@ -1,0 +1,56 @@
+"""Where to reach Smartlead and how fast: the settings every mailfleet client is built from.
+
+The same four settings come from stack config inside Pulumi (``mailfleet:baseUrl``, secret ``mailfleet:apiKey``,
+``mailfleet:rateLimit``, ``mailfleet:rateLimitFile``) and are read both by the dynamic-provider process and by the
+reports, so that both pace themselves in the same window of the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mailfleet.smartlead.client import DEFAULT_BASE_URL, SmartleadClient
+from mailfleet.smartlead.ratelimit import DEFAULT_RATES, RateLimit, RateLimiter, paced, shared_limiter
+from mailfleet.smartlead.redact import register_secret
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    base_url: str
+    api_key: str
+    # None: Smartlead's documented limits (60 per minute, 10 per 2 s).
+    rate_limit: RateLimit | None = None
+    # A SQLite file that shares the key's window with every process pointed at it (parallel stacks on one key).
+    rate_limit_file: str | None = None
+
+    def __repr__(self) -> str:
+        return f"ConnectionSettings(base_url={self.base_url!r}, api_key='***')"
+
+    @classmethod
+    def from_config(cls, get: Callable[[str], Any]) -> ConnectionSettings:
+        """From config keys without namespace (``baseUrl``, ``apiKey``, ``rateLimit``, ``rateLimitFile``)."""
+        api_key = get("apiKey")
+        if not api_key:
+            raise ValueError(
+                "missing stack config mailfleet:apiKey; set it with: pulumi config set --secret mailfleet:apiKey <KEY>"
+            )
+        register_secret(str(api_key))
+        rate_limit = get("rateLimit")
+        rate_limit_file = get("rateLimitFile")
+        return cls(
+            base_url=str(get("baseUrl") or DEFAULT_BASE_URL),
+            api_key=str(api_key),
+            rate_limit=RateLimit.parse(str(rate_limit)) if rate_limit else None,
+            rate_limit_file=str(Path(str(rate_limit_file)).expanduser()) if rate_limit_file else None,
+        )
+
+    def limiter(self) -> RateLimiter:
+        """The process's limiter for this key, paced with a margin (see :func:`paced`)."""
+        rates = tuple(paced(rate) for rate in ((self.rate_limit,) if self.rate_limit else DEFAULT_RATES))
+        return shared_limiter(self.base_url, self.api_key, rates=rates, file=self.rate_limit_file)
+
+    def client(self) -> SmartleadClient:
+        return SmartleadClient(self.base_url, self.api_key, limiter=self.limiter())
