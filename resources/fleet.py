@@ -57,6 +57,7 @@ def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Ou
         "ramp": {"name": mailbox.ramp.name, "steps": [[s.from_day, s.per_day] for s in mailbox.ramp.steps]},
         "on_remove": mailbox.on_remove,
         "client_id": client_id,
+        "client_email": tenant.client.email,
         "campaigns": sorted(mailbox.campaigns),
         "campaign_min_warmup_days": tenant.campaign_min_warmup_days,
     }

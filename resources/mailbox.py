@@ -77,6 +77,8 @@ MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS + MEMBERSHIP_KEYS
 # The latest health report's verdict ({class, reason}), for the health gate. Not diffed itself: its effect shows in
 # ``max_email_per_day``, ``ramp_step``, ``attached_campaigns`` and ``campaign_hold``.
 HEALTH_KEY = "health"
+# The tenant's client email, passed to check() so a new mailbox can be vetted before its tenant's client exists.
+CLIENT_EMAIL_KEY = "client_email"
 INPUT_KEYS = ("email", *MANAGED_KEYS, *INTENT_KEYS, HEALTH_KEY)
 
 
@@ -211,6 +213,29 @@ def warmup_settings(props: dict[str, Any]) -> WarmupSettings:
     )
 
 
+def owned_by_tenant(account: EmailAccount, client_id: Any, client_email: Any) -> bool:
+    """Whether ``account`` is under this tenant's Smartlead client.
+
+    ``client_id`` is unknown during the first preview of a new tenant; its client is then found by email (it may
+    already exist, to be adopted), and when there is none yet, no existing account can be this tenant's.
+    """
+    if isinstance(client_id, (int, float)):
+        return account.client_id == int(client_id)
+    record = next(
+        (c for c in directory.clients(connection.client()) if c.email.casefold() == str(client_email).casefold()),
+        None,
+    )
+    return record is not None and account.client_id == record.id
+
+
+def foreign_account_message(existing: EmailAccount, props: dict[str, Any]) -> str:
+    return (
+        f"{props['email']} already exists in Smartlead (account {existing.id}) under client {existing.client_id}, "
+        f"which is not tenant {props['tenant']!r}'s client; mailfleet never adopts another tenant's mailbox. Remove "
+        "it from this tenant's file, or move the account to this tenant's client in Smartlead first."
+    )
+
+
 class ForeignAccountError(Exception):
     """The declared email exists in Smartlead under another tenant's client; it is never adopted."""
 
@@ -220,13 +245,18 @@ class MailboxProvider(SmartleadProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
+        # Only needed to vet a new mailbox; not kept in state.
+        client_email = inputs.pop(CLIENT_EMAIL_KEY, None)
         failures: list[CheckFailure] = []
         today = clock.today()
         started_text = _olds.get("warmup_started_on") or news.get("warmup_started_on")
         if not started_text:
-            # A mailbox new to the stack: if it already exists (to be adopted), its ramp day is its real one.
-            # One shared listing serves every new mailbox; previews with no new mailbox make no request.
+            # A mailbox new to the stack: if it already exists (to be adopted), its ramp day is its real one, and
+            # it must belong to this tenant. One shared listing serves every new mailbox; previews with no new
+            # mailbox make no request.
             existing = directory.find_email(connection.client(), news["email"])
+            if existing is not None and not owned_by_tenant(existing, news.get("client_id"), client_email):
+                failures.append(CheckFailure("email", foreign_account_message(existing, news)))
             started_text = (warmup_started_on(existing) if existing else None) or today.isoformat()
         inputs["warmup_started_on"] = started_text
         started = date.fromisoformat(started_text)
@@ -261,14 +291,9 @@ class MailboxProvider(SmartleadProvider):
 
     def _adopt(self, existing: EmailAccount, props: dict[str, Any]) -> CreateResult:
         """Take over an account that already exists under this tenant's client, writing only what differs."""
-        tenant_client = int(props["client_id"])
-        if existing.client_id != tenant_client:
-            raise ForeignAccountError(
-                f"{props['email']} already exists in Smartlead (account {existing.id}) under client "
-                f"{existing.client_id}, not under tenant {props['tenant']!r} (client {tenant_client}); mailfleet "
-                "never adopts another tenant's mailbox. Remove it from this tenant's file, or move the account to "
-                "this tenant's client in Smartlead first."
-            )
+        if existing.client_id != int(props["client_id"]):
+            # check() refuses this at preview; this is the last line for `up --skip-preview`.
+            raise ForeignAccountError(foreign_account_message(existing, props))
         # The password is absorbed as declared, never read back.
         apply_changes(existing.id, {**props, **observed_fields(existing, props)}, props)
         return CreateResult(id_=str(existing.id), outs=self._outputs(props, existing))

@@ -122,11 +122,15 @@ def test_an_account_under_another_tenants_client_is_never_adopted(project: Proje
         **ACME_SERVERS,
     )
 
-    result = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
+    project.emulator.control.clear_requests()
+
+    result = project.pulumi.run("up", "--yes", check=False)
 
     assert result.returncode != 0
     assert JANE in result.stdout and "never adopts another tenant" in result.stdout
     assert accounts_by_email(project)[JANE]["client_id"] == other
+    # Refused in the preview that `up` runs first: nothing at all was applied.
+    assert [e.endpoint for e in project.emulator.control.requests().entries if e.method != "GET"] == []
 
 
 def test_a_create_that_failed_after_the_server_stored_it_converges_without_a_duplicate(

@@ -23,6 +23,17 @@ def test_a_mailbox_that_lives_under_another_client_is_refused_and_left_untouched
     fleet = fresh_fleet(tmp_path_factory.mktemp("isolation"), emu, figures, {"intruder": emails_for("intruder", 3)})
     emu.control.clear_requests()
 
+    # With the preview `pulumi up` runs first, the foreign mailbox stops the update before anything is applied.
+    previewed = fleet.run("up", "--yes", "--continue-on-error")
+
+    assert not previewed.ok
+    assert any(
+        stolen in line and "never adopts another tenant's mailbox" in line for line in previewed.output.splitlines()
+    ), previewed.output
+    assert [e.endpoint for e in emu.control.requests().entries if e.method != "GET"] == []
+    assert [a["id"] for a in fleet.live()] == [victim["id"]]
+
+    # With --skip-preview the same refusal comes at create, for that mailbox only: the last line of defence.
     run = fleet.up("--continue-on-error")
 
     assert not run.ok
