@@ -15,6 +15,7 @@ from collections.abc import Callable
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, SmartleadClientRecord
+from mailfleet.smartlead.shared_listing import publish_listing
 
 # Long enough to cover one refresh; short enough that a long-lived process does not serve stale data.
 LISTING_TTL_SECONDS = 300.0
@@ -36,6 +37,7 @@ class AccountDirectory:
                 accounts = client.list_email_accounts(fetch_campaigns=True)
                 self._by_id = {account.id: account for account in accounts}
                 self._listed_at = self._clock()
+                publish_listing(accounts)
             return self._by_id
 
     def get(self, client: SmartleadClient, account_id: int) -> EmailAccount | None:

@@ -7,13 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from pulumi.runtime import resource as resource_runtime
 from pulumi.runtime.config import CONFIG
+from pulumi.runtime.proto import source_pb2
 
 from mailfleet.health.gate import REPORT_CONFIG_KEY, REPORT_VARIABLE, HealthInput, HealthReportError, load_health_report
 from mailfleet.spec import SpecError, load_tenants
 from mailfleet.spec.model import Mailbox as MailboxSpec
 from mailfleet.spec.model import SecretRef
 from mailfleet.spec.model import Tenant as TenantSpec
+from mailfleet.spec.ramps import ramp_to_json
 from resources.mailbox import Mailbox
 from resources.tag import Tag
 from resources.tenant import Tenant, TenantClient
@@ -54,13 +57,15 @@ def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Ou
         "warmup_per_day": mailbox.warmup.per_day,
         "warmup_rampup": mailbox.warmup.rampup,
         "warmup_reply_rate": mailbox.warmup.reply_rate,
-        "ramp": {"name": mailbox.ramp.name, "steps": [[s.from_day, s.per_day] for s in mailbox.ramp.steps]},
+        "ramp": ramp_to_json(mailbox.ramp),
         "on_remove": mailbox.on_remove,
         "client_id": client_id,
         "client_email": tenant.client.email,
-        "campaigns": sorted(mailbox.campaigns),
-        "campaign_min_warmup_days": tenant.campaign_min_warmup_days,
     }
+    if mailbox.campaigns:
+        # Left out when there are none, as check() leaves out the derived campaign fields: less state per mailbox.
+        props["campaigns"] = sorted(mailbox.campaigns)
+        props["campaign_min_warmup_days"] = tenant.campaign_min_warmup_days
     optional = {
         "signature": mailbox.signature,
         "bcc": mailbox.bcc,
@@ -145,8 +150,28 @@ def declare_tags(tenants: list[TenantSpec], mailboxes: dict[str, Mailbox]) -> li
     ]
 
 
+def record_source_positions_only() -> None:
+    """Keep only the top frame of the stack trace Pulumi records in state for every resource.
+
+    The SDK stores the whole Python stack at each registration: here the fleet builder, ``runpy``, the language
+    host's gRPC server and threading frames, about 2 KB per mailbox and more than a third of its state. The top frame
+    is the source position Pulumi shows; the rest says nothing about a mailbox. ``_get_stack_trace`` is private, so
+    this relies on the exact SDK version pinned in pyproject.toml, and does nothing if the function is gone.
+    """
+    original = getattr(resource_runtime, "_get_stack_trace", None)
+    if original is None or getattr(original, "top_frame_only", False):
+        return
+
+    def top_frame_only() -> source_pb2.StackTrace:
+        return source_pb2.StackTrace(frames=original().frames[:1])
+
+    top_frame_only.top_frame_only = True  # type: ignore[attr-defined]
+    resource_runtime._get_stack_trace = top_frame_only
+
+
 def declare_fleet() -> None:
     """Load and validate every tenant file, then declare its resources. Invalid specs stop the program cleanly."""
+    record_source_positions_only()
     config = pulumi.Config(PROJECT)
     directory = Path(config.get("specsDir") or "specs/tenants")
     try:

@@ -27,7 +27,6 @@ from pulumi.dynamic import (
 )
 
 from mailfleet import clock
-from mailfleet.health.assess import ramp_from_json
 from mailfleet.health.gate import critical_reason, hold_campaigns, hold_cap
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import (
@@ -37,9 +36,10 @@ from mailfleet.smartlead.models import (
     WarmupSettings,
 )
 from mailfleet.spec.model import Ramp
+from mailfleet.spec.ramps import WARMUP_COMPLETE_DAYS, ramp_from_json
 from resources import connection
 from resources.directory import directory
-from resources.provider import SmartleadProvider
+from resources.provider import SmartleadProvider, differs
 
 CREDENTIAL_KEYS = (
     "username",
@@ -135,7 +135,8 @@ def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str
     if account.campaign_ids is not None:
         # Only campaigns this mailbox is declared for, or was put in by us: other memberships are not ours.
         ours = set(declared.get("campaigns") or ()) | set(declared.get("attached_campaigns") or ())
-        live["attached_campaigns"] = sorted(set(account.campaign_ids) & ours)
+        if ours:
+            live["attached_campaigns"] = sorted(set(account.campaign_ids) & ours)
     return {key: value for key, value in live.items() if value is not None}
 
 
@@ -168,7 +169,7 @@ def account_write(props: dict[str, Any]) -> EmailAccountWrite:
 
 
 def changed_keys(keys: tuple[str, ...], current: dict[str, Any], desired: dict[str, Any]) -> list[str]:
-    return [key for key in keys if current.get(key) != desired.get(key)]
+    return [key for key in keys if differs(key, current, desired)]
 
 
 def apply_changes(account_id: int, current: dict[str, Any], desired: dict[str, Any]) -> None:
@@ -270,12 +271,13 @@ class MailboxProvider(SmartleadProvider):
             inputs["max_email_per_day"], inputs["ramp_step"] = hold_cap(
                 held, _olds.get("max_email_per_day"), per_day, step
             )
-        inputs["campaigns"] = sorted(news.get("campaigns") or ())
-        min_days = int(news.get("campaign_min_warmup_days") or 30)
-        planned, hold = campaign_plan(inputs["campaigns"], min_days, started, today)
-        inputs["attached_campaigns"], inputs["campaign_hold"] = hold_campaigns(
-            held, _olds.get("attached_campaigns"), planned, hold
-        )
+        campaigns = sorted(news.get("campaigns") or ())
+        min_days = int(news.get("campaign_min_warmup_days") or WARMUP_COMPLETE_DAYS)
+        planned, hold = campaign_plan(campaigns, min_days, started, today)
+        attached, hold = hold_campaigns(held, _olds.get("attached_campaigns"), planned, hold)
+        if campaigns or attached or _olds.get("attached_campaigns"):
+            # Left out for the many mailboxes that are in no campaign: less state per mailbox.
+            inputs.update(campaigns=campaigns, attached_campaigns=attached, campaign_hold=hold)
         return CheckResult(inputs, failures)
 
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -13,6 +13,15 @@ from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 from resources import connection
 
 
+def blank(value: Any) -> Any:
+    """Empty and missing are the same to a diff: inputs leave out empty optional fields to keep state small."""
+    return None if value in (None, "", [], {}) else value
+
+
+def differs(key: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    return bool(blank(olds.get(key)) != blank(news.get(key)))
+
+
 class SmartleadProvider(ResourceProvider):
     # Instances hold no state and no secret: their pickle stays a small, stable reference to the class.
     serialize_as_secret_always = False
@@ -22,5 +31,5 @@ class SmartleadProvider(ResourceProvider):
         connection.configure_from_request(req)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = any(olds.get(key) != news.get(key) for key in self.managed_keys)
+        changed = any(differs(key, olds, news) for key in self.managed_keys)
         return DiffResult(changes=None if changed else False)

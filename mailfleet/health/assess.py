@@ -16,19 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from mailfleet.health.thresholds import HealthClass, Verdict, classify
 from mailfleet.smartlead.models import WarmupStats
-from mailfleet.spec.model import Ramp, RampStep
+from mailfleet.spec.model import Ramp
 from mailfleet.spec.ramps import WARMUP_COMPLETE_DAYS
-
-
-def ramp_from_json(value: Any) -> Ramp:
-    """A ramp as the Mailbox resource stores it: ``{"name", "steps": [[from_day, per_day], ...]}``.
-
-    Raises KeyError, TypeError or ValueError when it is not one."""
-    return Ramp(name=str(value["name"]), steps=tuple(RampStep(int(a), int(b)) for a, b in value["steps"]))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from pulumi import automation as auto
 
 from mailfleet.automation import command_error_line
 from mailfleet.errors import SetupError
-from mailfleet.health.assess import ManagedMailbox, ramp_from_json
+from mailfleet.health.assess import ManagedMailbox
+from mailfleet.spec.ramps import ramp_from_json
 from mailfleet.workspace import PROJECT_NAME
 
 MAILBOX_TYPE_SUFFIX = f"dynamic/{PROJECT_NAME}:Mailbox"

@@ -18,6 +18,7 @@ The report is a summary first (counts), then per tenant. "No drift detected" is 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from mailfleet.reports.changes import FieldChange, ResourceChange, from_event, m
 from mailfleet.reports.render import code, field_line, plural
 from mailfleet.smartlead.models import EmailAccount
 from mailfleet.smartlead.redact import scrub
+from mailfleet.smartlead.shared_listing import LISTING_FILE_VARIABLE, read_listing
 
 __all__ = [
     "DRIFT_MARKER",
@@ -303,9 +305,15 @@ def run_drift(stack: str | None, json_path: str | None, markdown_path: str | Non
     project_dir = find_pulumi_project()
     opened = open_stack(stack, project_dir)
     settings = stack_settings(opened)
-    steps = run_steps(opened, "preview_refresh", "refreshing (preview only)")
-    with progress("listing Smartlead accounts…"), settings.client() as client:
-        live = client.list_email_accounts()
+    with tempfile.TemporaryDirectory(prefix="mailfleet-drift-") as scratch:
+        # The refresh's provider lists every account once; it leaves that listing here for the report to reuse.
+        shared = Path(scratch) / "listing.json"
+        opened.workspace.env_vars = {**opened.workspace.env_vars, LISTING_FILE_VARIABLE: str(shared)}
+        steps = run_steps(opened, "preview_refresh", "refreshing (preview only)")
+        live = read_listing(shared)
+    if live is None:
+        with progress("listing Smartlead accounts…"), settings.client() as client:
+            live = client.list_email_accounts()
     declared = _declared_in_specs(project_dir, settings.specs_dir)
     report = build_report(opened.name, steps.steps, live, declared)
     if json_path:

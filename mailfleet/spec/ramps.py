@@ -8,6 +8,7 @@ started (day 1 is the first day). The ``standard`` ramp comes from the product's
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Any
 
 from mailfleet.spec.model import Ramp, RampStep
 
@@ -31,3 +32,17 @@ BUILTIN_RAMPS: MappingProxyType[str, Ramp] = MappingProxyType({STANDARD_RAMP_NAM
 
 #: Days of warmup after which a mailbox counts as warm (the default ``campaign_min_warmup_days``).
 WARMUP_COMPLETE_DAYS = 30
+
+
+def ramp_to_json(ramp: Ramp) -> dict[str, Any]:
+    """A ramp as resources store it: a built-in by name only (the steps are known), a custom one with its steps."""
+    if BUILTIN_RAMPS.get(ramp.name) == ramp:
+        return {"name": ramp.name}
+    return {"name": ramp.name, "steps": [[step.from_day, step.per_day] for step in ramp.steps]}
+
+
+def ramp_from_json(value: Any) -> Ramp:
+    """The inverse of :func:`ramp_to_json`. Raises KeyError, TypeError or ValueError when ``value`` is not a ramp."""
+    if "steps" not in value:
+        return BUILTIN_RAMPS[str(value["name"])]
+    return Ramp(name=str(value["name"]), steps=tuple(RampStep(int(a), int(b)) for a, b in value["steps"]))

@@ -82,10 +82,13 @@ def test_drift_is_clean_after_up_then_names_an_out_of_band_edit_and_an_unmanaged
     accounts = {account["from_email"]: account for account in control.accounts(key)}
     control.edit_account(accounts[JANE]["id"], from_name="Janet Hacker")
     rogue = control.create_account(api_key=key, from_email=ROGUE, client_id=accounts[JANE]["client_id"])
+    control.clear_requests()
 
     run, markdown, report = drift(project, tmp_path)
 
     assert run.code == 2, run.output
+    # One read of every account (one page here) serves both the refresh and the unmanaged-account check.
+    assert control.requests().count("GET /email-accounts/") == 1
     assert report["drift"] is True
     assert report["summary"]["changed_resources"] == 1
     assert report["summary"]["unmanaged_accounts"] == 1
