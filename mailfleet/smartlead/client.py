@@ -293,6 +293,26 @@ class SmartleadClient:
         if isinstance(body, Mapping) and (body.get("ok") is False or body.get("success") is False):
             raise self._unexpected(response, "the body reports failure")
 
+    def _post_create(
+        self,
+        path: str,
+        body: Mapping[str, Any],
+        new_id: Callable[[Any], int | None],
+        made: Callable[[int], T],
+        find: Callable[[], T | None],
+        what: str,
+    ) -> T:
+        """One create request: the result built from the id the answer names, else what ``find`` finds."""
+        response = self._send_once("POST", path, json=body)
+        self._ok(response)
+        created = new_id(self._decode(response))
+        if created is not None:
+            return made(created)
+        found = find()
+        if found is None:
+            raise self._unexpected(response, f"it names no {what} id and the new {what} cannot be found")
+        return found
+
     def _create_once_or_find(
         self,
         send: Callable[[], T],
@@ -437,15 +457,9 @@ class SmartleadClient:
             return self.find_email_account(write.from_email, username=write.user_name)
 
         def send() -> int | EmailAccount:
-            response = self._send_once("POST", "/email-accounts/save", json=body)
-            self._ok(response)
-            new_id = extract_email_account_id(self._decode(response))
-            if new_id is not None:
-                return new_id
-            found = find()
-            if found is None:
-                raise self._unexpected(response, "it names no account id and the account cannot be found")
-            return found
+            return self._post_create(
+                "/email-accounts/save", body, extract_email_account_id, lambda i: i, find, "account"
+            )
 
         return self._create_once_or_find(send, find)
 
@@ -514,14 +528,7 @@ class SmartleadClient:
             return found.id if found else None
 
         def send() -> int:
-            response = self._send_once("POST", "/client/save", json=body)
-            self._ok(response)
-            new_id = extract_client_id(self._decode(response))
-            if new_id is None:
-                new_id = find()
-            if new_id is None:
-                raise self._unexpected(response, "it names no client id and the client cannot be found")
-            return new_id
+            return self._post_create("/client/save", body, extract_client_id, lambda i: i, find, "client")
 
         return self._create_once_or_find(send, find)
 
@@ -664,15 +671,14 @@ class SmartleadClient:
             return max(fresh, key=lambda w: w.id) if fresh else None
 
         def send() -> CampaignWebhook:
-            response = self._send_once("POST", path, json=body)
-            self._ok(response)
-            new_id = extract_id(self._decode(response), "id", "webhook_id")
-            if new_id is not None:
-                return dataclasses.replace(made, id=new_id)
-            found = find()
-            if found is None:
-                raise self._unexpected(response, "the new webhook is not in the campaign's list")
-            return found
+            return self._post_create(
+                path,
+                body,
+                lambda answer: extract_id(answer, "id", "webhook_id"),
+                lambda new_id: dataclasses.replace(made, id=new_id),
+                find,
+                "webhook",
+            )
 
         return self._create_once_or_find(send, find)
 
