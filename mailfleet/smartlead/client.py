@@ -456,9 +456,14 @@ class SmartleadClient:
         def find() -> EmailAccount | None:
             return self.find_email_account(write.from_email, username=write.user_name)
 
+        def as_result(account_id: int) -> int | EmailAccount:
+            return account_id
+
+        lookup: Callable[[], int | EmailAccount | None] = find
+
         def send() -> int | EmailAccount:
             return self._post_create(
-                "/email-accounts/save", body, extract_email_account_id, lambda i: i, find, "account"
+                "/email-accounts/save", body, extract_email_account_id, as_result, lookup, "account"
             )
 
         return self._create_once_or_find(send, find)
