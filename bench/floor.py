@@ -91,5 +91,5 @@ def declare_floor() -> None:
     # The same tag resources as the fleet's: one per name, holding its members.
     names = sorted({tag for t in tenants for m in t.mailboxes for tag in m.tags})
     for name in names:
-        members = {m.email: boxes[m.email].ident for t in tenants for m in t.mailboxes if name in m.tags}
+        members = [boxes[m.email].ident for t in tenants for m in t.mailboxes if name in m.tags]
         FloorResource(f"tag:{name}", {"name": name, "members": members})

@@ -45,7 +45,6 @@ def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Ou
     props: dict[str, Any] = {
         "tenant": tenant.name,
         "email": mailbox.email,
-        "username": mailbox.username,
         "from_name": mailbox.from_name,
         "smtp_host": mailbox.smtp.host,
         "smtp_port": mailbox.smtp.port,
@@ -62,6 +61,8 @@ def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Ou
         "client_id": client_id,
         "client_email": tenant.client.email,
     }
+    if mailbox.username != mailbox.email:
+        props["username"] = mailbox.username
     if mailbox.campaigns:
         # Left out when there are none, as check() leaves out the derived campaign fields: less state per mailbox.
         props["campaigns"] = sorted(mailbox.campaigns)
@@ -138,13 +139,8 @@ def declare_tags(tenants: list[TenantSpec], mailboxes: dict[str, Mailbox]) -> li
     return [
         Tag(
             name,
-            {
-                # The resource id (the account id) stays known while a mailbox is updated, unlike its outputs.
-                mailbox.email: mailboxes[mailbox.email].id
-                for tenant in tenants
-                for mailbox in tenant.mailboxes
-                if name in mailbox.tags
-            },
+            # The resource id (the account id) stays known while a mailbox is updated, unlike its outputs.
+            [mailboxes[m.email].id for tenant in tenants for m in tenant.mailboxes if name in m.tags],
         )
         for name in names
     ]

@@ -111,7 +111,6 @@ def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str
     """
     live: dict[str, Any] = {
         "from_name": account.from_name,
-        "username": account.username,
         "smtp_host": account.smtp_host,
         "smtp_port": account.smtp_port,
         "smtp_security": account.smtp_port_type,
@@ -132,6 +131,9 @@ def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str
         "time_to_wait_in_mins": account.time_to_wait_in_mins,
     }
     live.update({key: value for key, value in optional.items() if key in declared})
+    # The login is declared only when it differs from the address; otherwise the address is the declared login.
+    if account.username and (account.username != account.from_email or "username" in declared):
+        live["username"] = account.username
     if account.campaign_ids is not None:
         # Only campaigns this mailbox is declared for, or was put in by us: other memberships are not ours.
         ours = set(declared.get("campaigns") or ()) | set(declared.get("attached_campaigns") or ())
@@ -150,7 +152,7 @@ def account_write(props: dict[str, Any]) -> EmailAccountWrite:
     return EmailAccountWrite(
         from_email=props["email"],
         from_name=props["from_name"],
-        user_name=props["username"],
+        user_name=props.get("username") or props["email"],
         password=props["password"],
         smtp_host=props["smtp_host"],
         smtp_port=int(props["smtp_port"]),
@@ -288,8 +290,7 @@ class MailboxProvider(SmartleadProvider):
             return self._adopt(existing, props)
         account_id = client.create_email_account_id(account_write(props))
         apply_memberships(account_id, {}, props)
-        outputs = {**props, "account_id": account_id, "warmup_status": "ACTIVE" if props["warmup_enabled"] else None}
-        return CreateResult(id_=str(account_id), outs=outputs)
+        return CreateResult(id_=str(account_id), outs={**props, "account_id": account_id})
 
     def _adopt(self, existing: EmailAccount, props: dict[str, Any]) -> CreateResult:
         """Take over an account that already exists under this tenant's client, writing only what differs."""
@@ -302,7 +303,7 @@ class MailboxProvider(SmartleadProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         apply_changes(int(id_), olds, news)
-        return UpdateResult(outs={**news, "account_id": int(id_), "warmup_status": olds.get("warmup_status")})
+        return UpdateResult(outs={**news, "account_id": int(id_)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         account = directory.get(connection.client(), int(id_))
@@ -330,13 +331,12 @@ class MailboxProvider(SmartleadProvider):
         return {
             **inputs,
             "account_id": account.id,
-            "warmup_status": account.warmup.status if account.warmup is not None else None,
             **({"warmup_started_on": started} if started else {}),
         }
 
 
 class Mailbox(Resource, module="mailfleet", name="Mailbox"):
-    """One declared mailbox. Outputs: everything declared, plus ``account_id`` and ``warmup_status``."""
+    """One declared mailbox. Outputs: everything declared, plus ``account_id``."""
 
     account_id: pulumi.Output[int]
 
@@ -344,6 +344,6 @@ class Mailbox(Resource, module="mailfleet", name="Mailbox"):
         super().__init__(
             MailboxProvider(),
             name,
-            {**props, "account_id": None, "warmup_status": None},
+            {**props, "account_id": None},
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["password"])),
         )

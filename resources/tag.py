@@ -1,8 +1,8 @@
 """A Smartlead tag and the mailboxes that carry it: one resource per distinct tag name in the specs.
 
 Tags are account-wide in Smartlead. Membership lives here rather than on each mailbox because the API maps a tag to
-up to 25 accounts per call: a fleet of N tagged mailboxes costs about N/25 calls instead of N. Members are keyed by
-email, so previews read ``members.jane@acme-mail.example``.
+up to 25 accounts per call: a fleet of N tagged mailboxes costs about N/25 calls instead of N. Members are the sorted
+account ids (the mailboxes' resource ids): a few bytes of state per member.
 
 The API can create a tag and map it, but cannot list or delete tags. A tag that some live account already carries is
 adopted by its id rather than created again; a tag no spec uses any more stays in Smartlead (``retain_on_delete``).
@@ -34,8 +34,8 @@ def carries(account: EmailAccount | None, tag_id: int) -> bool:
     return account is not None and any(tag.id == tag_id for tag in account.tags)
 
 
-def ids(members: dict[str, Any], emails: set[str]) -> list[int]:
-    return [int(members[email]) for email in sorted(emails)]
+def member_ids(props: dict[str, Any]) -> set[int]:
+    return {int(member) for member in props.get("members") or ()}
 
 
 class TagProvider(SmartleadProvider):
@@ -45,31 +45,21 @@ class TagProvider(SmartleadProvider):
         client = connection.client()
         existing = directory.tag_named(client, props["name"])
         tag_id = existing if existing is not None else client.create_tag(props["name"], props["color"]).id
-        members: dict[str, Any] = props.get("members") or {}
         # Adopted accounts may carry the tag already: map only the others.
-        missing = {
-            email for email, account_id in members.items() if not carries(directory.peek(int(account_id)), tag_id)
-        }
-        client.map_tags(ids(members, missing), [tag_id])
+        missing = [member for member in sorted(member_ids(props)) if not carries(directory.peek(member), tag_id)]
+        client.map_tags(missing, [tag_id])
         return CreateResult(id_=str(tag_id), outs={**props, "tag_id": tag_id})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client = connection.client()
-        before: dict[str, Any] = olds.get("members") or {}
-        after: dict[str, Any] = news.get("members") or {}
-        moved = {email for email in before.keys() & after.keys() if int(before[email]) != int(after[email])}
-        client.unmap_tags(ids(before, (before.keys() - after.keys()) | moved), [int(id_)])
-        client.map_tags(ids(after, (after.keys() - before.keys()) | moved), [int(id_)])
+        before, after = member_ids(olds), member_ids(news)
+        client.unmap_tags(sorted(before - after), [int(id_)])
+        client.map_tags(sorted(after - before), [int(id_)])
         return UpdateResult(outs={**news, "tag_id": int(id_)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         tag_id = int(id_)
-        managed: dict[str, Any] = props.get("members") or {}
-        live = {
-            email: account_id
-            for email, account_id in managed.items()
-            if carries(directory.get(connection.client(), int(account_id)), tag_id)
-        }
+        live = sorted(m for m in member_ids(props) if carries(directory.get(connection.client(), m), tag_id))
         inputs = {key: props[key] for key in ("name", "color") if key in props} | {"members": live}
         return ReadResult(id_=id_, outs={**inputs, "tag_id": tag_id}, inputs=inputs)
 
@@ -81,11 +71,13 @@ class Tag(Resource, module="mailfleet", name="Tag"):
     tag_id: pulumi.Output[int]
 
     def __init__(
-        self, name: str, members: dict[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None
+        self, name: str, members: list[pulumi.Output[str]], opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # Sorted as numbers once known, so the order of the specs never shows as a change.
+        ordered = pulumi.Output.all(*members).apply(lambda ids: sorted(int(i) for i in ids))
         super().__init__(
             TagProvider(),
             f"tag:{name}",
-            {"name": name, "color": colour_for(name), "members": dict(sorted(members.items())), "tag_id": None},
+            {"name": name, "color": colour_for(name), "members": ordered, "tag_id": None},
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(retain_on_delete=True)),
         )

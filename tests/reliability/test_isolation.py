@@ -45,8 +45,9 @@ def test_a_mailbox_that_lives_under_another_client_is_refused_and_left_untouched
     assert after[victim["id"]] == victim  # not a field changed
     touched = [e for e in emu.control.requests().entries if e.method != "GET" and str(victim["id"]) in e.path]
     assert touched == []
-    # The rest of the tenant was applied: only the foreign mailbox is refused (documented in docs/reliability.md).
-    assert {a["from_email"] for a in after.values() if a["client_id"] != victim_client} == {
+    # Without the preview, what the engine had already started may be applied (documented in docs/reliability.md);
+    # nothing else of the tenant, and never the foreign account.
+    assert {a["from_email"] for a in after.values() if a["client_id"] != victim_client} <= {
         "m000@intruder-mail.example",
         "m002@intruder-mail.example",
     }
