@@ -27,7 +27,7 @@ def test_two_stacks_on_one_key_stay_inside_its_limit(tmp_path: Path) -> None:
                 backend_url=f"file://{tmp_path}",
                 emulator=emulator,
                 tenants=2,
-                mailboxes=4,
+                mailboxes=8,
                 first=index * 2,
                 config={"mailfleet:rateLimit": f"{LIMIT}/{PERIOD}", "mailfleet:rateLimitFile": str(limiter_file)},
             )
@@ -56,5 +56,5 @@ def test_two_stacks_on_one_key_stay_inside_its_limit(tmp_path: Path) -> None:
     assert refused == [], f"the server refused {len(refused)} requests: the shards overran the key's limit"
     # The test means something only if the shards needed several windows together.
     assert len(log.entries) > 2 * LIMIT
-    # Both shards did their whole work: 2 shards x 2 tenants x 4 mailboxes.
-    assert len(accounts) == 16
+    # Both shards did their whole work: 2 shards x 2 tenants x 8 mailboxes.
+    assert len(accounts) == 32
