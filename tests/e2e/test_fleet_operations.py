@@ -180,3 +180,39 @@ def test_no_password_or_api_key_in_state_or_cli_output(project: Project) -> None
         assert secret not in state
         assert secret not in output
     assert re.search(r'"password":\s*"[^"\[]', state) is None
+
+
+def webhook_ids(project: Project) -> dict[str, int]:
+    state = json.loads(project.pulumi.run("stack", "export").stdout)
+    return {
+        r["outputs"]["name"]: int(r["id"])
+        for r in state["deployment"]["resources"]
+        if r["type"].endswith(":Webhook") and r.get("id")
+    }
+
+
+def test_a_tenant_webhook_is_created_updated_in_place_and_deleted(project: Project) -> None:
+    from mailfleet.smartlead.errors import NotFoundError
+
+    hook = '  - {name: crm, url: "https://hooks.acme.example/a", events: [EMAIL_SENT, EMAIL_REPLY]}\n'
+    (project.specs / "acme.yaml").write_text((project.specs / "acme.yaml").read_text() + "webhooks:\n" + hook)
+    project.up()
+    (webhook_id,) = webhook_ids(project).values()
+    with project.client() as client:
+        created = client.get_webhook(webhook_id)
+    assert (created.url, sorted(created.event_types)) == ("https://hooks.acme.example/a", ["EMAIL_REPLY", "EMAIL_SENT"])
+    assert created.client_id == accounts_by_email(project)[JANE]["client_id"]
+
+    project.edit_spec("acme", "hooks.acme.example/a", "hooks.acme.example/b")
+    steps = changed_steps(project.preview())
+    assert list(steps) == ["acme/crm"] and set(steps["acme/crm"]["detailedDiff"]) == {"url"}
+    project.up()
+    assert webhook_ids(project) == {"crm": webhook_id}
+    with project.client() as client:
+        assert client.get_webhook(webhook_id).url == "https://hooks.acme.example/b"
+
+    project.edit_spec("acme", "webhooks:\n" + hook.replace("/a", "/b"), "")
+    project.up()
+    assert webhook_ids(project) == {}
+    with project.client() as client, pytest.raises(NotFoundError):
+        client.get_webhook(webhook_id)
