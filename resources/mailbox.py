@@ -273,7 +273,8 @@ class MailboxProvider(SmartleadProvider):
             inputs["max_email_per_day"], inputs["ramp_step"] = hold_cap(
                 held, _olds.get("max_email_per_day"), per_day, step
             )
-        campaigns = sorted(news.get("campaigns") or ())
+        # Numbers reach providers as floats: campaign ids are integers.
+        campaigns = sorted(int(c) for c in news.get("campaigns") or ())
         min_days = int(news.get("campaign_min_warmup_days") or WARMUP_COMPLETE_DAYS)
         planned, hold = campaign_plan(campaigns, min_days, started, today)
         attached, hold = hold_campaigns(held, _olds.get("attached_campaigns"), planned, hold)

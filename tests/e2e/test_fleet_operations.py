@@ -216,3 +216,33 @@ def test_a_tenant_webhook_is_created_updated_in_place_and_deleted(project: Proje
     assert webhook_ids(project) == {}
     with project.client() as client, pytest.raises(NotFoundError):
         client.get_webhook(webhook_id)
+
+
+def test_a_mailbox_joins_its_campaign_on_warmup_day_30_and_leaves_when_removed(project: Project) -> None:
+    campaign = int(project.emulator.control.seed_campaign(api_key=project.emulator.api_key, name="Pool")["id"])
+    project.edit_spec("acme", "    tags: [sales]\n", f"    tags: [sales]\n    campaigns: [{campaign}]\n", count=1)
+    project.up()
+    start = date.fromisoformat(project.emulator.control.today())
+
+    def members() -> list[str]:
+        with project.client() as client:
+            return [a.from_email for a in client.list_campaign_accounts(campaign)]
+
+    def day(n: int) -> dict[str, str]:
+        return {"MAILFLEET_TODAY": (start + timedelta(days=n - 1)).isoformat()}
+
+    assert members() == []
+    state = json.loads(project.pulumi.run("stack", "export").stdout)
+    (jane,) = [r for r in state["deployment"]["resources"] if r.get("id") and r["urn"].endswith("::" + JANE)]
+    assert f"joins campaign(s) {campaign} on warmup day 30" in jane["outputs"]["campaign_hold"]
+
+    project.emulator.control.advance_days(29)
+    digest = project.preview(env=day(30))
+    fields = {path.split("[")[0] for path in changed_steps(digest)[JANE]["detailedDiff"]}
+    assert {"attached_campaigns", "campaign_hold"} <= fields
+    project.up(env=day(30))
+    assert members() == [JANE]
+
+    project.edit_spec("acme", f"    campaigns: [{campaign}]\n", "")
+    project.up(env=day(30))
+    assert members() == []
