@@ -139,10 +139,10 @@ def new_stack(
             "PULUMI_PYTHON_CMD": str(REPO / ".venv" / "bin" / "python"),
         },
     )
-    cli.select_stack()
     if kind == "mailfleet":
-        cli.set_config({"mailfleet:baseUrl": emulator.base_url, "mailfleet:rateLimit": rate_limit})
-        cli.set_config({"mailfleet:apiKey": emulator.api_key}, secret=True)
+        cli.configure_stack(emulator.base_url, emulator.api_key, {"mailfleet:rateLimit": rate_limit})
+    else:
+        cli.select_stack()
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     env = {PASSWORD_ENV: bench_password()}

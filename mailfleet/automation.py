@@ -30,7 +30,7 @@ from mailfleet.errors import SetupError
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.redact import register_secret, scrub
 from mailfleet.smartlead.settings import ConnectionSettings
-from mailfleet.workspace import OFFLINE_ENVIRONMENT, PROJECT_NAME, LocalState
+from mailfleet.workspace import OFFLINE_ENVIRONMENT, PROJECT_NAME, LocalState, find_pulumi_project
 
 __all__ = [
     "DEFAULT_STACK",
@@ -52,15 +52,6 @@ DEFAULT_STACK = "local"
 def stack_name(stack: str | None) -> str:
     """The stack to use: the one given, else ``$PULUMI_STACK``, else ``local`` (the demo's stack)."""
     return stack or os.environ.get("PULUMI_STACK") or DEFAULT_STACK
-
-
-def find_pulumi_project(start: Path | None = None) -> Path:
-    """The nearest directory at or above ``start`` (default: the working directory) holding ``Pulumi.yaml``."""
-    here = (start or Path.cwd()).resolve()
-    for directory in (here, *here.parents):
-        if (directory / "Pulumi.yaml").is_file():
-            return directory
-    raise SetupError(f"no Pulumi.yaml at or above {here}; run mailfleet from the project directory")
 
 
 def _local_state(project_dir: Path) -> LocalState | None:

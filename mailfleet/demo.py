@@ -17,15 +17,9 @@ from rich.table import Table
 from mailfleet.emulator.testing import running_emulator
 from mailfleet.errors import MailfleetError
 from mailfleet.smartlead.client import SmartleadClient
-from mailfleet.spec import load_tenants
 from mailfleet.workspace import LocalState, PulumiCLI, find_project_root
 
 SPECS = "specs/tenants"
-
-
-def password_references(state: LocalState) -> list[str]:
-    tenants = load_tenants(state.root / SPECS)
-    return [m.password.name for t in tenants for m in t.mailboxes if m.password.kind == "secret"]
 
 
 def last_update_changes(pulumi: PulumiCLI) -> dict[str, int]:
@@ -59,13 +53,9 @@ def run() -> int:
     console = Console()
     state = LocalState(find_project_root())
     pulumi = state.pulumi()
-    references = password_references(state)
     with running_emulator(state.emulator_db, api_keys=[state.api_key], port=state.emulator_port) as emulator:
         console.print(f"emulator listening on {emulator.base_url}")
-        pulumi.select_stack()
-        pulumi.set_config({"mailfleet:baseUrl": emulator.base_url})
-        pulumi.set_config({"mailfleet:apiKey": state.api_key}, secret=True)
-        created = pulumi.fill_missing_secrets(references)
+        created = pulumi.configure_stack(emulator.base_url, state.api_key, specs=state.root / SPECS)
         if created:
             console.print(f"generated {len(created)} local-only mailbox passwords as stack secrets")
         result = pulumi.run("up", "--yes", "--skip-preview", capture=False, check=False)

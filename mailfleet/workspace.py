@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailfleet.errors import SetupError
+from mailfleet.spec import load_tenants
 
 PROJECT_NAME = "mailfleet"
 OFFLINE_ENVIRONMENT = {
@@ -24,13 +25,27 @@ OFFLINE_ENVIRONMENT = {
 }
 
 
-def find_project_root(start: Path | None = None) -> Path:
-    """The nearest directory at or above ``start`` that holds mailfleet's ``Pulumi.yaml``."""
+def find_pulumi_project(start: Path | None = None) -> Path:
+    """The nearest directory at or above ``start`` (default: the working directory) holding ``Pulumi.yaml``."""
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
-        if (directory / "Pulumi.yaml").is_file() and (directory / ".mailfleet").is_dir():
+        if (directory / "Pulumi.yaml").is_file():
             return directory
-    raise SetupError(f"no mailfleet project with a .mailfleet/ directory at or above {here}; run `make setup` first")
+    raise SetupError(f"no Pulumi.yaml at or above {here}; run mailfleet from the project directory")
+
+
+def find_project_root(start: Path | None = None) -> Path:
+    """The project at or above ``start``, set up by ``make setup`` (it has a ``.mailfleet/`` directory)."""
+    root = find_pulumi_project(start)
+    if not (root / ".mailfleet").is_dir():
+        raise SetupError(f"{root} has no .mailfleet/ directory; run `make setup` first")
+    return root
+
+
+def password_references(specs: Path) -> list[str]:
+    """The stack secret names the tenant files in ``specs`` use as ``password: {secret: NAME}``."""
+    tenants = load_tenants(specs)
+    return [m.password.name for t in tenants for m in t.mailboxes if m.password.kind == "secret"]
 
 
 @dataclass(frozen=True)
@@ -155,6 +170,17 @@ class PulumiCLI:
     def config_keys(self) -> set[str]:
         output = self.run("config", "--json").stdout
         return set(json.loads(output or "{}"))
+
+    def configure_stack(
+        self, base_url: str, api_key: str, settings: Mapping[str, str] | None = None, specs: Path | None = None
+    ) -> list[str]:
+        """Select (or create) the stack and point it at a Smartlead: ``mailfleet:baseUrl``, the secret
+        ``mailfleet:apiKey``, further ``mailfleet:`` ``settings``, and a random local-only secret for each password
+        reference in ``specs`` the stack does not hold yet (for the emulator; returns those names)."""
+        self.select_stack()
+        self.set_config({"mailfleet:baseUrl": base_url, **(settings or {})})
+        self.set_config({"mailfleet:apiKey": api_key}, secret=True)
+        return self.fill_missing_secrets(password_references(specs)) if specs is not None else []
 
     def fill_missing_secrets(self, names: Sequence[str]) -> list[str]:
         """Give each password reference the stack lacks a fresh random secret (local stacks only); returns them."""

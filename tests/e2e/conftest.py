@@ -17,7 +17,6 @@ import pytest
 
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
 from mailfleet.smartlead.client import SmartleadClient
-from mailfleet.spec import load_tenants
 from mailfleet.workspace import LocalState, PulumiCLI, find_project_root
 
 REPO = find_project_root(Path(__file__).parent)
@@ -41,13 +40,9 @@ class Project:
         path.write_text(text.replace(old, new, count))
 
     def configure(self) -> None:
-        self.pulumi.select_stack()
         # The test emulator is not rate limited like Smartlead, so neither is the provider's client.
-        self.pulumi.set_config({"mailfleet:baseUrl": self.emulator.base_url, "mailfleet:rateLimit": "1000/1"})
-        self.pulumi.set_config({"mailfleet:apiKey": self.emulator.api_key}, secret=True)
-        tenants = load_tenants(self.specs)
-        refs = [m.password.name for t in tenants for m in t.mailboxes if m.password.kind == "secret"]
-        self.pulumi.fill_missing_secrets(refs)
+        fast = {"mailfleet:rateLimit": "1000/1"}
+        self.pulumi.configure_stack(self.emulator.base_url, self.emulator.api_key, fast, specs=self.specs)
 
     def up(self, *args: str, env: dict[str, str] | None = None) -> dict[str, int]:
         """``pulumi up --yes``; returns the update's resource changes by operation."""

@@ -64,9 +64,7 @@ def make_shard(
     directory = make_project(root / name)
     write_specs(directory / "specs" / "tenants", tenants, mailboxes, first=first)
     cli = project_cli(directory, name, home=root / "pulumi-home", backend_url=backend_url, passphrase=PASSPHRASE)
-    cli.select_stack()
-    cli.set_config({"mailfleet:baseUrl": emulator.base_url, **config})
-    cli.set_config({"mailfleet:apiKey": emulator.api_key}, secret=True)
+    cli.configure_stack(emulator.base_url, emulator.api_key, config)
     return Shard(cli, bench_password())
 
 
