@@ -14,6 +14,7 @@ from typing import ParamSpec
 
 import click
 
+from mailfleet.deepcheck import DEFAULT_DEEP_BUDGET
 from mailfleet.errors import MailfleetError
 
 P = ParamSpec("P")
@@ -98,12 +99,20 @@ STACK_OPTION = click.option("--stack", default=None, help="Stack name (default: 
 @STACK_OPTION
 @click.option("--json", "json_path", default=None, help="Also write the report as JSON here.")
 @click.option("--markdown", "markdown_path", default=None, help="Also write the report as Markdown here.")
+@click.option("--full", is_flag=True, help="Read every managed account by id too (pages + mailboxes + clients).")
+@click.option(
+    "--deep-budget",
+    type=click.IntRange(min=0),
+    default=DEFAULT_DEEP_BUDGET,
+    show_default=True,
+    help="Accounts to read by id tonight (oldest deep check first), for the fields the listing lacks.",
+)
 @_exits
-def drift(stack: str | None, json_path: str | None, markdown_path: str | None) -> int:
+def drift(stack: str | None, json_path: str | None, markdown_path: str | None, full: bool, deep_budget: int) -> int:
     """Report drift between the specs and live accounts. Exit 0 none, 2 drift, 1 error."""
     from mailfleet.reports.drift import run_drift
 
-    return run_drift(stack=stack, json_path=json_path, markdown_path=markdown_path)
+    return run_drift(stack=stack, json_path=json_path, markdown_path=markdown_path, full=full, deep_budget=deep_budget)
 
 
 @main.command()

@@ -21,11 +21,12 @@ import yaml
 
 from mailfleet import clock
 from mailfleet.errors import SetupError
+from mailfleet.fields import DECLARED_FIELDS, FIELDS, REQUIRED, SECTIONS, Field, default_of
 from mailfleet.smartlead.client import DEFAULT_BASE_URL, SmartleadClient
+from mailfleet.smartlead.fields import DEEP_KEYS, WRITE_ONLY, live_fields
 from mailfleet.smartlead.models import EmailAccount, SmartleadClientRecord
-from mailfleet.spec.ramps import STANDARD
+from mailfleet.spec.ramps import STANDARD, WARMUP_COMPLETE_DAYS
 
-DEFAULT_WARMUP = {"enabled": True, "per_day": 20, "rampup": 2, "reply_rate": 30}
 SCHEMA = Path(__file__).resolve().parent.parent / "specs" / "tenant.schema.json"
 
 
@@ -50,20 +51,55 @@ def warmup_day(account: EmailAccount, today: date) -> int:
     return max((today - account.warmup.warmup_created_at.date()).days + 1, 1)
 
 
-def endpoint(host: str | None, port: int | None, security: str | None) -> dict[str, Any]:
-    return {"host": host, "port": port, "security": security or "SSL"}
+def spec_key(field: Field) -> str:
+    """How a field is named in a tenant file (``warmup.rampup``)."""
+    assert field.spec_path is not None
+    return ".".join(field.spec_path)
 
 
-def warmup_of(account: EmailAccount) -> dict[str, Any]:
-    details = account.warmup
-    if details is None:
-        return {**DEFAULT_WARMUP, "enabled": False}
-    return {
-        "enabled": (details.status or "").upper() == "ACTIVE",
-        "per_day": details.per_day or DEFAULT_WARMUP["per_day"],
-        "rampup": details.rampup or DEFAULT_WARMUP["rampup"],
-        "reply_rate": details.reply_rate if details.reply_rate is not None else DEFAULT_WARMUP["reply_rate"],
-    }
+UNREADABLE = tuple(FIELDS[key] for key in WRITE_ONLY if FIELDS[key].spec_path and not FIELDS[key].secret)
+"""Declared settings Smartlead never returns: exported as their default, to confirm by hand."""
+
+
+def live_settings(account: EmailAccount) -> dict[str, Any]:
+    """Every setting of the field table Smartlead returned for ``account``, by field key; for the ones it never
+    returns, the table's default."""
+    live = live_fields(account.raw, deep=True)
+    if not (account.raw.get("warmup_details") or {}):
+        # Warmup never started: off, with the defaults for when someone turns it on.
+        live["warmup_enabled"] = False
+    for field in UNREADABLE:
+        live.setdefault(field.key, default_of(field, account.from_email))
+    for field in DECLARED_FIELDS:
+        if field.default not in (None, REQUIRED) and field.key not in live:
+            live[field.key] = default_of(field, account.from_email)
+    return live
+
+
+def mailbox_entry(account: EmailAccount, settings: dict[str, Any], reference: str) -> dict[str, Any]:
+    """The settings as tenant-file keys, nested by section (``{"smtp": {"host": ...}, "from_name": ...}``).
+
+    A login equal to the address, and an IMAP login equal to the SMTP one, are left out (they are the defaults). A
+    different IMAP login gets its own password reference, ``<reference>-imap``.
+    """
+    entry: dict[str, Any] = {}
+    for key, value in settings.items():
+        field = FIELDS[key]
+        if field.spec_path is None or field.secret or value in (None, ""):
+            continue
+        if field.section is None:
+            entry[field.spec_path[0]] = value
+        else:
+            entry.setdefault(field.section, {})[field.spec_path[1]] = value
+    login = str(entry.get("username", account.from_email))
+    if login.lower() == account.from_email.lower():
+        entry.pop("username", None)
+    imap = entry.get("imap", {})
+    if str(imap.get("username", login)).lower() == login.lower():
+        imap.pop("username", None)
+    elif account.raw.get("is_different_imap_account"):
+        imap["password"] = {"secret": f"{reference}-imap"}
+    return entry
 
 
 def most_common(values: Iterable[Any]) -> Any:
@@ -82,6 +118,11 @@ class ExportedTenant:
         header = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
         header += "# Exported from Smartlead by `mailfleet export`. Set each password reference before `pulumi up`:\n"
         header += "".join(f"#   pulumi config set --secret {name} '<password>'\n" for name in self.secrets)
+        for field in UNREADABLE:
+            header += (
+                f"# {spec_key(field)}: Smartlead does not return this value ({WRITE_ONLY[field.key]}), so it is "
+                f"written as the default {default_of(field, '')!r}: confirm it for each mailbox by hand.\n"
+            )
         body = yaml.safe_dump(self.document, sort_keys=False, default_flow_style=None, width=120, allow_unicode=True)
         return header + body
 
@@ -90,32 +131,36 @@ def export_tenant(
     record: SmartleadClientRecord, accounts: list[EmailAccount], name: str, today: date
 ) -> ExportedTenant:
     rows = sorted(accounts, key=lambda a: a.from_email.lower())
-    smtp = [endpoint(a.smtp_host, a.smtp_port, a.smtp_port_type) for a in rows]
-    imap = [endpoint(a.imap_host, a.imap_port, a.imap_port_type) for a in rows]
-    warmups = [warmup_of(a) for a in rows]
-    defaults: dict[str, Any] = {"on_remove": "retain"}
+    references = [secret_name(name, a.from_email) for a in rows]
+    entries = [mailbox_entry(a, live_settings(a), ref) for a, ref in zip(rows, references, strict=True)]
+    defaults: dict[str, Any] = {}
+    for section in SECTIONS:
+        values = [entry.get(section, {}) for entry in entries]
+        # Only keys every mailbox sets can be defaults: an optional key (an IMAP login of its own) cannot be unset.
+        shared = set.intersection(*(set(v) for v in values)) if values else set()
+        if shared:
+            defaults[section] = most_common([{k: v[k] for k in sorted(shared)} for v in values])
     if rows:
-        defaults = {
-            "smtp": most_common(smtp),
-            "imap": most_common(imap),
-            "warmup": most_common(warmups),
-            "sending": {"ramp": "standard"},
-            "on_remove": "retain",
-        }
+        defaults["sending"] = {"ramp": "standard"}
+    defaults["on_remove"] = "retain"
     ramps: dict[str, list[dict[str, int]]] = {}
     mailboxes: list[dict[str, Any]] = []
     secrets: list[str] = []
     joins_early = False
-    for account, account_smtp, account_imap, account_warmup in zip(rows, smtp, imap, warmups, strict=True):
-        reference = secret_name(name, account.from_email)
+    for account, live, reference in zip(rows, entries, references, strict=True):
         secrets.append(reference)
-        entry: dict[str, Any] = {"email": account.from_email, "from_name": account.from_name or account.from_email}
-        if account.username and account.username.lower() != account.from_email.lower():
-            entry["username"] = account.username
+        entry: dict[str, Any] = {"email": account.from_email, "from_name": live.pop("from_name", account.from_email)}
+        if "username" in live:
+            entry["username"] = live.pop("username")
         entry["password"] = {"secret": reference}
-        for key, value in (("smtp", account_smtp), ("imap", account_imap), ("warmup", account_warmup)):
-            if value != defaults.get(key):
-                entry[key] = value
+        for section in SECTIONS:
+            own = live.pop(section, {})
+            default = defaults.get(section, {})
+            if "password" in own:
+                secrets.append(own["password"]["secret"])
+            differs = {k: v for k, v in own.items() if default.get(k) != v}
+            if differs:
+                entry[section] = differs
         day = warmup_day(account, today)
         cap = account.max_email_per_day
         if cap is not None and cap != STANDARD.per_day_on(day):
@@ -126,14 +171,8 @@ def export_tenant(
             entry["tags"] = sorted({tag.name for tag in account.tags})
         if account.campaign_ids:
             entry["campaigns"] = sorted(set(account.campaign_ids))
-            joins_early = joins_early or day < 30
-        optional = {
-            "signature": account.signature,
-            "bcc": account.bcc,
-            "reply_to": account.different_reply_to_address,
-            "time_to_wait_in_mins": account.time_to_wait_in_mins,
-        }
-        entry.update({key: value for key, value in optional.items() if value not in (None, "")})
+            joins_early = joins_early or day < WARMUP_COMPLETE_DAYS
+        entry.update(live)  # the remaining top-level settings: signature, bcc, reply_to, ...
         mailboxes.append(entry)
     document: dict[str, Any] = {
         "apiVersion": "mailfleet/v1",
@@ -150,21 +189,29 @@ def export_tenant(
     return ExportedTenant(name=name, document=document, secrets=tuple(secrets))
 
 
-def export_fleet(client: SmartleadClient, client_id: int | None, today: date) -> tuple[list[ExportedTenant], int]:
-    """Tenants for one client (``client_id``) or every client; also the count of accounts under no client."""
+def export_fleet(client: SmartleadClient, client_id: int | None, today: date) -> tuple[list[ExportedTenant], int, int]:
+    """Tenants for one client (``client_id``) or every client; also the count of accounts under no client, and the
+    requests made (clients, listing pages, and one read by id per exported account for the settings only GET by
+    id returns)."""
+    before = client.request_count
     records = client.list_clients()
     if client_id is not None:
         records = [r for r in records if r.id == client_id]
         if not records:
             raise SetupError(f"no Smartlead client with id {client_id}")
-    accounts = client.list_email_accounts(fetch_campaigns=True)
+    wanted = {r.id for r in records}
+    listed = client.list_email_accounts(fetch_campaigns=True)
+    accounts = [
+        client.get_email_account(a.id, fetch_campaigns=True) if DEEP_KEYS and a.client_id in wanted else a
+        for a in listed
+    ]
     taken: set[str] = set()
     tenants = [
         export_tenant(record, [a for a in accounts if a.client_id == record.id], tenant_name(record.name, taken), today)
         for record in sorted(records, key=lambda r: r.name.lower())
     ]
     unassigned = sum(1 for a in accounts if a.client_id is None)
-    return tenants, unassigned
+    return tenants, unassigned, client.request_count - before
 
 
 def run_export(client_id: int | None, export_all: bool, out: str) -> int:
@@ -176,13 +223,14 @@ def run_export(client_id: int | None, export_all: bool, out: str) -> int:
     base_url = os.environ.get("SMARTLEAD_BASE_URL") or DEFAULT_BASE_URL
     out_dir = Path(out)
     with SmartleadClient(base_url, api_key) as client:
-        tenants, unassigned = export_fleet(client, client_id, clock.today())
+        tenants, unassigned, requests = export_fleet(client, client_id, clock.today())
     out_dir.mkdir(parents=True, exist_ok=True)
     schema_ref = os.path.relpath(SCHEMA, out_dir.resolve()) if SCHEMA.is_file() else None
     for tenant in tenants:
         path = out_dir / f"{tenant.name}.yaml"
         path.write_text(tenant.render(schema_ref))
         print(f"{path}: {len(tenant.document['mailboxes'])} mailboxes, {len(tenant.secrets)} passwords to set")
+    print(f"{requests} requests to Smartlead (clients, listing pages, and one read by id per exported account)")
     if unassigned:
         print(f"skipped {unassigned} accounts under no Smartlead client: give them a client to export them")
     return 0

@@ -43,9 +43,9 @@ def find_project_root(start: Path | None = None) -> Path:
 
 
 def password_references(specs: Path) -> list[str]:
-    """The stack secret names the tenant files in ``specs`` use as ``password: {secret: NAME}``."""
+    """The stack secret names the tenant files in ``specs`` use as ``{secret: NAME}`` (passwords)."""
     tenants = load_tenants(specs)
-    return [m.password.name for t in tenants for m in t.mailboxes if m.password.kind == "secret"]
+    return [ref.name for t in tenants for m in t.mailboxes for ref in m.secret_refs() if ref.kind == "secret"]
 
 
 @dataclass(frozen=True)

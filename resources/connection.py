@@ -13,8 +13,9 @@ import threading
 
 from pulumi.dynamic import ConfigureRequest
 
-from mailfleet.smartlead.client import SmartleadClient
+from mailfleet.smartlead.client import RequestRecord, SmartleadClient
 from mailfleet.smartlead.settings import ConnectionSettings
+from mailfleet.smartlead.shared_listing import publish_request_count
 
 _lock = threading.Lock()
 _settings: ConnectionSettings | None = None
@@ -32,6 +33,14 @@ def configure_from_request(req: ConfigureRequest) -> None:
             _client = None
 
 
+def base_url() -> str:
+    """The Smartlead base URL the process talks to (keys the deep-check bookkeeping)."""
+    with _lock:
+        if _settings is None:
+            raise RuntimeError("the mailfleet provider was not configured (no stack config reached it)")
+        return _settings.base_url
+
+
 def client() -> SmartleadClient:
     """The process's client, created on first use."""
     global _client
@@ -39,5 +48,18 @@ def client() -> SmartleadClient:
         if _settings is None:
             raise RuntimeError("the mailfleet provider was not configured (no stack config reached it)")
         if _client is None:
-            _client = _settings.client()
+            _client = _settings.client(on_request=_count_request)
         return _client
+
+
+_requests = 0
+
+
+def _count_request(_record: RequestRecord) -> None:
+    global _requests
+    with _count_lock:
+        _requests += 1
+        publish_request_count(_requests)
+
+
+_count_lock = threading.Lock()

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from mailfleet.deepcheck import DeepChecks, requested_ids, store_path
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, SmartleadClientRecord
@@ -40,9 +41,10 @@ class AccountDirectory:
                 publish_listing(accounts)
             return self._by_id
 
-    def get(self, client: SmartleadClient, account_id: int) -> EmailAccount | None:
+    def get(self, client: SmartleadClient, account_id: int, *, by_id: bool = False) -> EmailAccount | None:
+        """The account from the shared listing; ``by_id`` reads it by id (one request, every field)."""
         found = self._listing(client).get(account_id)
-        if found is not None:
+        if found is not None and not by_id:
             return found
         try:
             return client.get_email_account(account_id, fetch_campaigns=True)
@@ -80,4 +82,39 @@ class AccountDirectory:
             self._clients = None
 
 
+class DeepReads:
+    """Which accounts a refresh reads by id: those ``MAILFLEET_DEEP_READ`` names (drift's slice, or all), and
+    those the bookkeeping holds as drifted in a by-id field until an update writes them back."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[str, set[int]] = {}
+
+    def _store(self) -> DeepChecks | None:
+        path = store_path()
+        return DeepChecks(path) if path is not None else None
+
+    def wanted(self, base_url: str, account_id: int) -> bool:
+        requested = requested_ids()
+        if requested is None or account_id in requested:
+            return True
+        with self._lock:
+            if base_url not in self._pending:
+                store = self._store()
+                self._pending[base_url] = store.pending(base_url) if store is not None else set()
+            return account_id in self._pending[base_url]
+
+    def forget(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def resolved(self, base_url: str, account_id: int) -> None:
+        store = self._store()
+        if store is not None:
+            store.resolved(base_url, account_id)
+        with self._lock:
+            self._pending.get(base_url, set()).discard(account_id)
+
+
 directory = AccountDirectory()
+deep_reads = DeepReads()

@@ -11,6 +11,7 @@ from pulumi.runtime import resource as resource_runtime
 from pulumi.runtime.config import CONFIG
 from pulumi.runtime.proto import source_pb2
 
+from mailfleet.fields import FIELDS, default_of
 from mailfleet.health.gate import REPORT_CONFIG_KEY, REPORT_VARIABLE, HealthInput, HealthReportError, load_health_report
 from mailfleet.spec import SpecError, load_tenants
 from mailfleet.spec.model import Mailbox as MailboxSpec
@@ -41,39 +42,26 @@ def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str
     return pulumi.Output.secret(value)
 
 
-def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:
-    props: dict[str, Any] = {
-        "tenant": tenant.name,
-        "email": mailbox.email,
-        "from_name": mailbox.from_name,
-        "smtp_host": mailbox.smtp.host,
-        "smtp_port": mailbox.smtp.port,
-        "smtp_security": mailbox.smtp.security,
-        "imap_host": mailbox.imap.host,
-        "imap_port": mailbox.imap.port,
-        "imap_security": mailbox.imap.security,
-        "warmup_enabled": mailbox.warmup.enabled,
-        "warmup_per_day": mailbox.warmup.per_day,
-        "warmup_rampup": mailbox.warmup.rampup,
-        "warmup_reply_rate": mailbox.warmup.reply_rate,
-        "ramp": ramp_to_json(mailbox.ramp),
-        "on_remove": mailbox.on_remove,
-        "client_id": client_id,
-        "client_email": tenant.client.email,
-    }
-    if mailbox.username != mailbox.email:
-        props["username"] = mailbox.username
+def mailbox_props(
+    tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int], config: pulumi.Config
+) -> dict[str, Any]:
+    """The Mailbox resource's inputs: every declared field by its key (secrets resolved), plus intent."""
+    props: dict[str, Any] = {"tenant": tenant.name, "email": mailbox.email}
+    for key, value in mailbox.settings.items():
+        field = FIELDS[key]
+        if field.elide and value == default_of(field, mailbox.email):
+            continue  # e.g. a login equal to the address: less state per mailbox
+        props[key] = resolve_password(value, config) if field.secret else value
+    props.update(
+        ramp=ramp_to_json(mailbox.ramp),
+        on_remove=mailbox.on_remove,
+        client_id=client_id,
+        client_email=tenant.client.email,
+    )
     if mailbox.campaigns:
         # Left out when there are none, as check() leaves out the derived campaign fields: less state per mailbox.
         props["campaigns"] = sorted(mailbox.campaigns)
         props["campaign_min_warmup_days"] = tenant.campaign_min_warmup_days
-    optional = {
-        "signature": mailbox.signature,
-        "bcc": mailbox.bcc,
-        "reply_to": mailbox.reply_to,
-        "time_to_wait_in_mins": mailbox.time_to_wait_in_mins,
-    }
-    props.update({key: value for key, value in optional.items() if value is not None})
     return props
 
 
@@ -107,8 +95,7 @@ def declare_tenant(
         pulumi.ResourceOptions(parent=component),
     )
     for mailbox in tenant.mailboxes:
-        props = mailbox_props(tenant, mailbox, client.client_id)
-        props["password"] = resolve_password(mailbox.password, config)
+        props = mailbox_props(tenant, mailbox, client.client_id, config)
         verdict = (health or {}).get(mailbox.email.lower()) if tenant.health_gate else None
         if verdict is not None:
             props["health"] = verdict.as_input()

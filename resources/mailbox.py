@@ -27,8 +27,17 @@ from pulumi.dynamic import (
 )
 
 from mailfleet import clock
+from mailfleet.fields import FIELDS, default_of
 from mailfleet.health.gate import critical_reason, hold_campaigns, hold_cap
 from mailfleet.smartlead.errors import NotFoundError
+from mailfleet.smartlead.fields import (
+    CREDENTIAL_KEYS,
+    DEEP_KEYS,
+    SETTINGS_KEYS,
+    WARMUP_KEYS,
+    live_fields,
+    write_fields,
+)
 from mailfleet.smartlead.models import (
     AccountSettings,
     EmailAccount,
@@ -38,30 +47,11 @@ from mailfleet.smartlead.models import (
 from mailfleet.spec.model import Ramp
 from mailfleet.spec.ramps import WARMUP_COMPLETE_DAYS, ramp_from_json
 from resources import connection
-from resources.directory import directory
+from resources.directory import deep_reads, directory
 from resources.provider import SmartleadProvider, differs
 
-CREDENTIAL_KEYS = (
-    "username",
-    "password",
-    "smtp_host",
-    "smtp_port",
-    "smtp_security",
-    "imap_host",
-    "imap_port",
-    "imap_security",
-)
-SETTINGS_KEYS = (
-    "from_name",
-    "max_email_per_day",
-    "client_id",
-    "signature",
-    "bcc",
-    "reply_to",
-    "time_to_wait_in_mins",
-)
-WARMUP_KEYS = ("warmup_enabled", "warmup_per_day", "warmup_rampup", "warmup_reply_rate")
 MEMBERSHIP_KEYS = ("attached_campaigns",)
+SECRET_KEYS = tuple(key for key, field in FIELDS.items() if field.secret)
 # Inputs that describe intent rather than Smartlead fields; a change to them alone writes nothing.
 INTENT_KEYS = (
     "ramp",
@@ -103,43 +93,28 @@ def campaign_plan(campaigns: list[int], min_days: int, started_on: date, today: 
     return [], f"joins campaign(s) {listed} on warmup day {min_days} ({joins_on.isoformat()})"
 
 
-def observed_fields(account: EmailAccount, declared: dict[str, Any]) -> dict[str, Any]:
-    """The live account projected onto the fields this resource manages and the API returns.
+def observed_fields(account: EmailAccount, declared: dict[str, Any], *, deep: bool = False) -> dict[str, Any]:
+    """The live account projected onto the fields this resource manages and Smartlead returns.
 
-    Optional fields count only when declared, so a value Smartlead fills in by itself is never drift.
-    Warmup per-day and ramp-up are not returned by the list endpoint, so they are kept as declared.
+    From the listing unless ``deep`` (the account was read by id, which adds the warmup per day). Optional fields
+    count only when declared, so a value Smartlead fills in by itself is never drift; a field Smartlead does not
+    return here (write-only, or by id only) is left out and so stays as declared.
     """
-    live: dict[str, Any] = {
-        "from_name": account.from_name,
-        "smtp_host": account.smtp_host,
-        "smtp_port": account.smtp_port,
-        "smtp_security": account.smtp_port_type,
-        "imap_host": account.imap_host,
-        "imap_port": account.imap_port,
-        "imap_security": account.imap_port_type,
-        "max_email_per_day": account.max_email_per_day,
-        "client_id": account.client_id,
-    }
-    if account.warmup is not None:
-        live["warmup_enabled"] = (account.warmup.status or "").upper() == "ACTIVE"
-        if account.warmup.reply_rate is not None:
-            live["warmup_reply_rate"] = account.warmup.reply_rate
-    optional = {
-        "signature": account.signature,
-        "bcc": account.bcc,
-        "reply_to": account.different_reply_to_address,
-        "time_to_wait_in_mins": account.time_to_wait_in_mins,
-    }
-    live.update({key: value for key, value in optional.items() if key in declared})
-    # The login is declared only when it differs from the address; otherwise the address is the declared login.
-    if account.username and (account.username != account.from_email or "username" in declared):
-        live["username"] = account.username
+    email = str(declared.get("email") or account.from_email)
+    live: dict[str, Any] = {}
+    for key, value in live_fields(account.raw, deep=deep).items():
+        field = FIELDS[key]
+        if field.elide and value == default_of(field, email) and key not in declared:
+            continue  # e.g. the login is the address, and the address is the declared login
+        if field.optional and key not in declared:
+            continue
+        live[key] = declared[key] if key in declared and field.same(declared[key], value) else value
     if account.campaign_ids is not None:
         # Only campaigns this mailbox is declared for, or was put in by us: other memberships are not ours.
         ours = set(declared.get("campaigns") or ()) | set(declared.get("attached_campaigns") or ())
         if ours:
             live["attached_campaigns"] = sorted(set(account.campaign_ids) & ours)
-    return {key: value for key, value in live.items() if value is not None}
+    return live
 
 
 def warmup_started_on(account: EmailAccount) -> str | None:
@@ -148,25 +123,28 @@ def warmup_started_on(account: EmailAccount) -> str | None:
     return None
 
 
+def desired_values(props: dict[str, Any]) -> dict[str, Any]:
+    """Every table field the inputs declare, typed (Pulumi numbers arrive as floats), elided defaults filled in."""
+    email = str(props["email"])
+    values: dict[str, Any] = {}
+    for key, field in FIELDS.items():
+        value = props.get(key)
+        if value is None and field.elide:
+            value = default_of(field, email)
+        if value is None:
+            continue
+        values[key] = int(value) if field.kind == "int" else bool(value) if field.kind == "bool" else value
+    return values
+
+
 def account_write(props: dict[str, Any]) -> EmailAccountWrite:
+    """The full save: credentials, settings and warmup, under Smartlead's write names."""
+    values = desired_values(props)
     return EmailAccountWrite(
         from_email=props["email"],
-        from_name=props["from_name"],
-        user_name=props.get("username") or props["email"],
-        password=props["password"],
-        smtp_host=props["smtp_host"],
-        smtp_port=int(props["smtp_port"]),
-        smtp_port_type=props["smtp_security"],
-        imap_host=props["imap_host"],
-        imap_port=int(props["imap_port"]),
-        imap_port_type=props["imap_security"],
-        max_email_per_day=int(props["max_email_per_day"]),
-        client_id=int(props["client_id"]),
+        **write_fields("save", values),
+        **write_fields("settings", values),
         warmup=warmup_settings(props),
-        signature=props.get("signature"),
-        bcc=props.get("bcc"),
-        different_reply_to_address=props.get("reply_to"),
-        time_to_wait_in_mins=props.get("time_to_wait_in_mins"),
     )
 
 
@@ -183,7 +161,7 @@ def apply_changes(account_id: int, current: dict[str, Any], desired: dict[str, A
     else:
         settings = changed_keys(SETTINGS_KEYS, current, desired)
         if settings:
-            client.update_email_account(account_id, AccountSettings(**settings_fields(settings, desired)))
+            client.update_email_account(account_id, settings_update(settings, desired))
         if changed_keys(WARMUP_KEYS, current, desired):
             client.set_warmup(account_id, warmup_settings(desired))
     apply_memberships(account_id, current, desired)
@@ -200,20 +178,15 @@ def apply_memberships(account_id: int, current: dict[str, Any], desired: dict[st
         client.detach_accounts(campaign_id, [account_id])
 
 
-SETTINGS_FIELD_NAMES = {"reply_to": "different_reply_to_address"}
-
-
-def settings_fields(keys: list[str], desired: dict[str, Any]) -> dict[str, Any]:
-    return {SETTINGS_FIELD_NAMES.get(key, key): desired.get(key) for key in keys}
+def settings_update(keys: list[str], desired: dict[str, Any]) -> AccountSettings:
+    """Only the changed settings; one no longer declared is sent as null, which clears it."""
+    values = desired_values(desired)
+    return AccountSettings(**write_fields("settings", {key: values.get(key) for key in keys}))
 
 
 def warmup_settings(props: dict[str, Any]) -> WarmupSettings:
-    return WarmupSettings(
-        warmup_enabled=bool(props["warmup_enabled"]),
-        total_warmup_per_day=int(props["warmup_per_day"]),
-        daily_rampup=int(props["warmup_rampup"]),
-        reply_rate_percentage=int(props["warmup_reply_rate"]),
-    )
+    """Every warmup field at once: the warmup call sets them together (the rampup too, which cannot be read)."""
+    return WarmupSettings(**write_fields("warmup", desired_values(props)))
 
 
 def owned_by_tenant(account: EmailAccount, client_id: Any, client_email: Any) -> bool:
@@ -298,20 +271,26 @@ class MailboxProvider(SmartleadProvider):
         if existing.client_id != int(props["client_id"]):
             # check() refuses this at preview; this is the last line for `up --skip-preview`.
             raise ForeignAccountError(foreign_account_message(existing, props))
-        # The password is absorbed as declared, never read back.
-        apply_changes(existing.id, {**props, **observed_fields(existing, props)}, props)
+        # Read by id: the listing lacks some settings (warmup per day), and adopting must compare them all. The
+        # password is absorbed as declared, never read back.
+        full = connection.client().get_email_account(existing.id, fetch_campaigns=True)
+        apply_changes(existing.id, {**props, **observed_fields(full, props, deep=True)}, props)
         return CreateResult(id_=str(existing.id), outs=self._outputs(props, existing))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         apply_changes(int(id_), olds, news)
+        if changed_keys(DEEP_KEYS, olds, news) or changed_keys(WARMUP_KEYS, olds, news):
+            deep_reads.resolved(connection.base_url(), int(id_))
         return UpdateResult(outs={**news, "account_id": int(id_)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        account = directory.get(connection.client(), int(id_))
+        account_id = int(id_)
+        deep = deep_reads.wanted(connection.base_url(), account_id)
+        account = directory.get(connection.client(), account_id, by_id=deep)
         if account is None:
             return ReadResult(id_=None, outs={})  # gone from Smartlead: refresh drops it from state
         inputs = {key: props[key] for key in INPUT_KEYS if key in props}
-        inputs.update(observed_fields(account, props))
+        inputs.update(observed_fields(account, props, deep=deep))
         inputs["warmup_started_on"] = warmup_started_on(account) or props.get("warmup_started_on")
         return ReadResult(id_=id_, outs=self._outputs(inputs, account), inputs=inputs)
 
@@ -346,5 +325,5 @@ class Mailbox(Resource, module="mailfleet", name="Mailbox"):
             MailboxProvider(),
             name,
             {**props, "account_id": None},
-            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["password"])),
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_KEYS))),
         )

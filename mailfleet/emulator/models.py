@@ -19,6 +19,7 @@ from mailfleet.emulator.clock import Clock, iso
 from mailfleet.emulator.exceptions import AlreadyExists, NotFound, Rejected, VerificationFailed
 from mailfleet.emulator.store import Db, Store, dumps, loads
 from mailfleet.emulator.warmup import HealthProfile, WarmupState
+from mailfleet.smartlead.fields import READ_NAMES
 
 EVENT_TYPES = (
     "EMAIL_SENT",
@@ -149,14 +150,8 @@ def _row_obj(cls: type[Any], text: str) -> Any:
     return cls(**loads(text))
 
 
-WRITE_TO_READ = {
-    "user_name": "username",
-    "imap_user_name": "imap_username",
-    "max_email_per_day": "message_per_day",
-    "time_to_wait_in_mins": "minTimeToWaitInMins",
-    "custom_tracking_url": "custom_tracking_domain",
-    "bcc": "bcc_email",
-}
+# Smartlead reads some fields under other names than it writes them; the field table says which.
+WRITE_TO_READ = dict(READ_NAMES)
 READ_TO_WRITE = {v: k for k, v in WRITE_TO_READ.items()}
 EDITABLE_READ_FIELDS = (
     "from_name",

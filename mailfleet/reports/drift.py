@@ -17,21 +17,47 @@ The report is a summary first (counts), then per tenant. "No drift detected" is 
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pulumi.automation.events import StepEventMetadata
 
+from mailfleet.deepcheck import (
+    DEEP_READ_VARIABLE,
+    DEFAULT_DEEP_BUDGET,
+    CheckRecord,
+    DeepChecks,
+    deep_read_value,
+    now_utc,
+    store_path,
+)
 from mailfleet.errors import MailfleetError
 from mailfleet.reports.changes import FieldChange, ResourceChange, from_event, merge_changes, resource_kind
+from mailfleet.reports.coverage import (
+    DeepCoverage,
+    NotCheckable,
+    coverage_after,
+    deep_results,
+    not_checkable,
+    plan_slice,
+    stack_mailboxes,
+)
 from mailfleet.reports.render import code, field_line, plural
 from mailfleet.smartlead.models import EmailAccount
 from mailfleet.smartlead.redact import scrub
-from mailfleet.smartlead.shared_listing import LISTING_FILE_VARIABLE, read_listing
+from mailfleet.smartlead.shared_listing import (
+    LISTING_FILE_VARIABLE,
+    REQUEST_COUNT_VARIABLE,
+    read_listing,
+    read_request_count,
+)
 
 __all__ = [
     "DRIFT_MARKER",
@@ -131,6 +157,10 @@ class DriftReport:
     unmanaged: tuple[UnmanagedAccount, ...]
     vanished: tuple[VanishedResource, ...]
     checked: int
+    deep: DeepCoverage | None = None
+    not_checkable: tuple[NotCheckable, ...] = ()
+    requests: int | None = None
+    generated_at: datetime = field(default_factory=now_utc)
 
     @property
     def has_drift(self) -> bool:
@@ -170,7 +200,15 @@ class DriftReport:
                     "vanished": [v.to_json() for v in self.vanished if v.tenant == tenant],
                 }
             )
-        return {"stack": self.stack, "drift": self.has_drift, "summary": self.summary(), "tenants": tenants}
+        return {
+            "stack": self.stack,
+            "drift": self.has_drift,
+            "summary": self.summary(),
+            "deep_checks": self.deep.to_json() if self.deep else None,
+            "not_checkable": [item.to_json() for item in self.not_checkable],
+            "requests": self.requests,
+            "tenants": tenants,
+        }
 
 
 def _field_json(change: FieldChange) -> dict[str, Any]:
@@ -244,6 +282,25 @@ def _tenant_lines(report: DriftReport, tenant: str | None, *, markdown: bool) ->
     return lines
 
 
+def _coverage_lines(report: DriftReport, *, markdown: bool) -> list[str]:
+    """What was compared how: the deep checks, the request count, and the fields that cannot be checked."""
+    show = code if markdown else (lambda text: text)
+    lines = []
+    if report.deep is not None:
+        lines.append(report.deep.sentence(report.generated_at))
+    if report.requests is not None:
+        lines.append(f"Requests to Smartlead: {report.requests:,}.")
+    if report.not_checkable:
+        lines.append(
+            "Not checkable (Smartlead returns no value for these; never counted as in sync, confirm them by hand):"
+        )
+        lines += [
+            f"- {show(item.spec_key)} on {plural(item.mailboxes, 'mailbox', 'mailboxes')}: {item.reason}"
+            for item in report.not_checkable
+        ]
+    return lines
+
+
 def render_markdown(report: DriftReport) -> str:
     counts = report.summary()
     lines = [
@@ -257,6 +314,9 @@ def render_markdown(report: DriftReport) -> str:
         f"| {counts['changed_resources']:,} | {counts['changed_fields']:,} | {counts['unmanaged_accounts']:,} | "
         f"{counts['vanished_resources']:,} | {counts['resources_checked']:,} |",
     ]
+    coverage = _coverage_lines(report, markdown=True)
+    if coverage:
+        lines += ["", *coverage]
     if report.has_drift:
         lines += ["", "Field lines read `field: declared -> live` (the tenant files' value, then Smartlead's now)."]
     for tenant in report.tenants():
@@ -268,6 +328,9 @@ def render_markdown(report: DriftReport) -> str:
 def render_text(report: DriftReport) -> list[str]:
     """The terminal report as plain lines (the caller styles the headline)."""
     lines = [_headline(report)]
+    coverage = _coverage_lines(report, markdown=False)
+    if coverage:
+        lines += ["", *coverage]
     for tenant in report.tenants():
         lines += ["", f"tenant {tenant}" if tenant else ACCOUNT_WIDE, *_tenant_lines(report, tenant, markdown=False)]
     return [scrub(line) for line in lines]
@@ -298,24 +361,62 @@ def _declared_in_specs(project_dir: Path, specs_dir: str | None) -> set[str]:
         return set()
 
 
-def run_drift(stack: str | None, json_path: str | None, markdown_path: str | None) -> int:
-    """Refresh-preview the stack, list live accounts, print the report, write JSON/Markdown. Exit 0 / 2."""
-    from mailfleet.automation import find_pulumi_project, open_stack, progress, run_steps, stack_settings
+def run_drift(
+    stack: str | None,
+    json_path: str | None,
+    markdown_path: str | None,
+    *,
+    full: bool = False,
+    deep_budget: int = DEFAULT_DEEP_BUDGET,
+) -> int:
+    """Refresh-preview the stack, list live accounts, print the report, write JSON/Markdown. Exit 0 / 2.
 
+    ``full`` reads every managed account by id as well; otherwise a slice of ``deep_budget`` accounts, oldest
+    deep check first, is read by id.
+    """
+    from mailfleet.automation import find_pulumi_project, open_stack, progress, run_steps, stack_settings
+    from mailfleet.workspace import PROJECT_NAME
+
+    if deep_budget < 0:
+        raise MailfleetError("--deep-budget must be 0 or more")
     project_dir = find_pulumi_project()
     opened = open_stack(stack, project_dir)
     settings = stack_settings(opened)
+    base_url = settings.connection.base_url
+    mailboxes = stack_mailboxes(opened.export_stack().deployment or {})
+    location = store_path({**os.environ, **opened.workspace.env_vars, "PULUMI_PROJECT": PROJECT_NAME})
+    store = DeepChecks(location) if location is not None else None
+    started = now_utc()
+    records = store.records(base_url) if store is not None else {}
+    checked = [m.account_id for m in mailboxes] if full else plan_slice(mailboxes, records, deep_budget, started)
     with tempfile.TemporaryDirectory(prefix="mailfleet-drift-") as scratch:
         # The refresh's provider lists every account once; it leaves that listing here for the report to reuse.
         shared = Path(scratch) / "listing.json"
-        opened.workspace.env_vars = {**opened.workspace.env_vars, LISTING_FILE_VARIABLE: str(shared)}
+        counter = Path(scratch) / "requests"
+        opened.workspace.env_vars = {
+            **opened.workspace.env_vars,
+            LISTING_FILE_VARIABLE: str(shared),
+            DEEP_READ_VARIABLE: deep_read_value(None if full else checked),
+            REQUEST_COUNT_VARIABLE: str(counter),
+        }
         steps = run_steps(opened, "preview_refresh", "refreshing (preview only)")
         live = read_listing(shared)
+        requests = read_request_count(counter)
     if live is None:
         with progress("listing Smartlead accounts…"), settings.client() as client:
             live = client.list_email_accounts()
+            requests += client.request_count
     declared = _declared_in_specs(project_dir, settings.specs_dir)
     report = build_report(opened.name, steps.steps, live, declared)
+    if store is not None:
+        store.record(base_url, deep_results(mailboxes, checked, report.changed), started)
+        records = store.records(base_url)
+    else:
+        records = {i: CheckRecord(i, started, ()) for i in checked}
+    coverage = coverage_after(mailboxes, records, checked, full=full, budget=None if full else deep_budget)
+    report = dataclasses.replace(
+        report, deep=coverage, not_checkable=not_checkable(mailboxes), requests=requests, generated_at=started
+    )
     if json_path:
         Path(json_path).write_text(scrub(json.dumps(report.to_json(), indent=2)) + "\n")
     if markdown_path:

@@ -134,6 +134,8 @@ class SmartleadClient:
         self.base_url = base_url.rstrip("/")
         self._limiter = limiter if limiter is not None else shared_limiter(self.base_url, api_key)
         self._retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
+        self.request_count = 0
+        """HTTP attempts made (retries included), for commands that report what they cost."""
         self._on_request = on_request
         inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
         self._http = httpx.Client(
@@ -222,6 +224,7 @@ class SmartleadClient:
         raise error_for_status(status, method, shown, response.text, retry_after=retry_after)
 
     def _record(self, method: str, shown: str, status: int | None, started: float, error: str | None) -> None:
+        self.request_count += 1
         elapsed = time.monotonic() - started
         logger.debug("%s %s -> %s in %.2fs", method, shown, status if status is not None else error, elapsed)
         if self._on_request is not None:

@@ -172,6 +172,9 @@ class EmailAccount:
     warmup: WarmupDetails | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The row as Smartlead sent it, for the field table's projection (:mod:`mailfleet.smartlead.fields`). It can
+    hold the password: never log or print it."""
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> EmailAccount:
@@ -212,6 +215,7 @@ class EmailAccount:
             warmup=WarmupDetails.from_api(data.get("warmup_details")),
             created_at=as_datetime(data.get("created_at")),
             updated_at=as_datetime(data.get("updated_at")),
+            raw=data,
         )
 
 

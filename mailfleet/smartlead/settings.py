@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mailfleet.smartlead.client import DEFAULT_BASE_URL, SmartleadClient
+from mailfleet.smartlead.client import DEFAULT_BASE_URL, RequestRecord, SmartleadClient
 from mailfleet.smartlead.ratelimit import DEFAULT_RATES, RateLimit, RateLimiter, paced, shared_limiter
 from mailfleet.smartlead.redact import register_secret
 
@@ -52,5 +52,5 @@ class ConnectionSettings:
         rates = tuple(paced(rate) for rate in ((self.rate_limit,) if self.rate_limit else DEFAULT_RATES))
         return shared_limiter(self.base_url, self.api_key, rates=rates, file=self.rate_limit_file)
 
-    def client(self) -> SmartleadClient:
-        return SmartleadClient(self.base_url, self.api_key, limiter=self.limiter())
+    def client(self, on_request: Callable[[RequestRecord], None] | None = None) -> SmartleadClient:
+        return SmartleadClient(self.base_url, self.api_key, limiter=self.limiter(), on_request=on_request)

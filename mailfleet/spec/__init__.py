@@ -14,14 +14,12 @@ from mailfleet.spec.errors import Problem, SpecError
 from mailfleet.spec.loader import load_tenants, validate_directory
 from mailfleet.spec.model import (
     ClientSpec,
-    Endpoint,
     Location,
     Mailbox,
     Ramp,
     RampStep,
     SecretRef,
     Tenant,
-    Warmup,
     Webhook,
 )
 from mailfleet.spec.ramps import BUILTIN_RAMPS, STANDARD
@@ -30,7 +28,6 @@ __all__ = [
     "BUILTIN_RAMPS",
     "STANDARD",
     "ClientSpec",
-    "Endpoint",
     "Location",
     "Mailbox",
     "Problem",
@@ -39,7 +36,6 @@ __all__ = [
     "SecretRef",
     "SpecError",
     "Tenant",
-    "Warmup",
     "Webhook",
     "load_tenants",
     "validate_directory",

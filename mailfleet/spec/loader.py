@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, cast
 
+from mailfleet.fields import DECLARED_FIELDS, declared_settings
 from mailfleet.spec.errors import Problem, SpecError
 from mailfleet.spec.messages import findings_for as _findings_for
 from mailfleet.spec.messages import path_text, show, suggest
 from mailfleet.spec.model import (
     ClientSpec,
-    Endpoint,
     Location,
     Mailbox,
     OnRemove,
@@ -25,9 +25,7 @@ from mailfleet.spec.model import (
     RampStep,
     SecretKind,
     SecretRef,
-    Security,
     Tenant,
-    Warmup,
     Webhook,
 )
 from mailfleet.spec.ramps import BUILTIN_RAMPS, STANDARD_RAMP_NAME, WARMUP_COMPLETE_DAYS
@@ -38,9 +36,8 @@ from mailfleet.spec.yamlpos import MISSING, JsonPath, Mark, Parsed, parse, posit
 MAX_FILE_BYTES = 1024 * 1024
 SUFFIXES = (".yaml", ".yml")
 
-WARMUP_DEFAULTS: dict[str, Any] = {"enabled": True, "per_day": 20, "rampup": 2, "reply_rate": 30}
-DEFAULT_SECURITY: Security = "SSL"
 DEFAULT_ON_REMOVE: OnRemove = "retain"
+SECRET_FIELDS = tuple(f for f in DECLARED_FIELDS if f.secret)
 _RAMP_NAME = re.compile(r"[a-z][a-z0-9-]{0,62}")
 _SECRET_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 
@@ -224,10 +221,12 @@ def _check_endpoints(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
 def _check_secrets(file: TenantFile, data: dict[str, Any], known: Collection[str]) -> list[Problem]:
     problems = []
     short = {key.rsplit(":", 1)[-1] for key in known}
-    for index, mailbox in _mailboxes(data):
-        key = _dict(mailbox, "password").get("secret")
+    for index, mailbox, spec_path in (
+        (index, mailbox, f.spec_path) for index, mailbox in _mailboxes(data) for f in SECRET_FIELDS if f.spec_path
+    ):
+        key = _dict(mailbox, *spec_path).get("secret")
         if isinstance(key, str) and _SECRET_KEY.fullmatch(key) and key not in known and key not in short:
-            path = ("mailboxes", index, "password", "secret")
+            path: JsonPath = ("mailboxes", index, *spec_path, "secret")
             problems.append(
                 file.problem(
                     path,
@@ -407,22 +406,13 @@ def validate_directory(directory: Path | str, *, known_secrets: Collection[str] 
 # ----------------------------------------------------------------------------------------------- the model
 
 
-def _endpoint(defaults: dict[str, Any], own: dict[str, Any]) -> Endpoint:
-    merged = {**defaults, **own}
-    return Endpoint(
-        host=str(merged["host"]),
-        port=int(merged["port"]),
-        security=cast(Security, merged.get("security", DEFAULT_SECURITY)),
-    )
-
-
 def _ramp(name: str, steps: list[dict[str, Any]]) -> Ramp:
     return Ramp(name, tuple(RampStep(int(step["from_day"]), int(step["per_day"])) for step in steps))
 
 
-def _optional_str(mailbox: dict[str, Any], key: str) -> str | None:
-    value = mailbox.get(key)
-    return value if isinstance(value, str) else None
+def _secret_ref(value: Any) -> SecretRef:
+    kind, name = next(iter(value.items()))
+    return SecretRef(cast(SecretKind, kind), str(name))
 
 
 def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
@@ -430,36 +420,18 @@ def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
     ramps = dict(BUILTIN_RAMPS)
     ramps.update({name: _ramp(name, steps) for name, steps in _dict(data, "ramps").items()})
     default_ramp = _dict(defaults, "sending").get("ramp", STANDARD_RAMP_NAME)
-    default_warmup = {**WARMUP_DEFAULTS, **_dict(defaults, "warmup")}
     on_remove: OnRemove = defaults.get("on_remove", DEFAULT_ON_REMOVE)
     mailboxes = []
     for index, raw in _mailboxes(data):
-        secret_kind, secret_name = next(iter(_dict(raw, "password").items()))
-        warmup = {**default_warmup, **_dict(raw, "warmup")}
         email = str(raw["email"]).lower()
-        time_to_wait = raw.get("time_to_wait_in_mins")
         mailboxes.append(
             Mailbox(
                 email=email,
-                from_name=str(raw["from_name"]),
-                username=str(raw.get("username", email)),
-                password=SecretRef(cast(SecretKind, secret_kind), str(secret_name)),
-                smtp=_endpoint(_dict(defaults, "smtp"), _dict(raw, "smtp")),
-                imap=_endpoint(_dict(defaults, "imap"), _dict(raw, "imap")),
-                warmup=Warmup(
-                    enabled=bool(warmup["enabled"]),
-                    per_day=int(warmup["per_day"]),
-                    rampup=int(warmup["rampup"]),
-                    reply_rate=int(warmup["reply_rate"]),
-                ),
+                settings=declared_settings(raw, defaults, email, _secret_ref),
                 ramp=ramps[_dict(raw, "sending").get("ramp", default_ramp)],
                 on_remove=raw.get("on_remove", on_remove),
                 tags=tuple(str(tag) for tag in _list(raw, "tags")),
                 campaigns=tuple(int(campaign) for campaign in _list(raw, "campaigns")),
-                signature=_optional_str(raw, "signature"),
-                bcc=_optional_str(raw, "bcc"),
-                reply_to=_optional_str(raw, "reply_to"),
-                time_to_wait_in_mins=int(time_to_wait) if isinstance(time_to_wait, int) else None,
                 location=file.location(("mailboxes", index)),
             )
         )

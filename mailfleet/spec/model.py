@@ -6,11 +6,11 @@ Everything is a frozen dataclass; collections are tuples. Build it with :func:`m
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-Security = Literal["SSL", "TLS"]
 OnRemove = Literal["retain", "suspend", "delete"]
 SecretKind = Literal["secret", "env"]
 
@@ -34,27 +34,6 @@ class SecretRef:
 
     kind: SecretKind
     name: str
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A mail server. ``security`` is Smartlead's ``*_port_type``: ``SSL`` (implicit TLS) or ``TLS``
-    (STARTTLS)."""
-
-    host: str
-    port: int
-    security: Security
-
-
-@dataclass(frozen=True)
-class Warmup:
-    """Smartlead warmup settings: ``warmup_enabled``, ``total_warmup_per_day``, ``daily_rampup``,
-    ``reply_rate_percentage``."""
-
-    enabled: bool
-    per_day: int
-    rampup: int
-    reply_rate: int
 
 
 @dataclass(frozen=True)
@@ -93,25 +72,30 @@ class Ramp:
 
 @dataclass(frozen=True)
 class Mailbox:
-    """One mailbox with the tenant's ``defaults`` merged in. ``email`` is lowercase; ``username`` defaults
-    to it."""
+    """One mailbox with the tenant's ``defaults`` merged in. ``email`` is lowercase.
+
+    ``settings`` holds every declared Smartlead setting by its field key (:data:`mailfleet.fields.FIELDS`):
+    ``from_name``, ``username`` (the email unless given), ``password`` (a :class:`SecretRef`), ``smtp_host``,
+    ``warmup_per_day``, ... Optional fields nobody set are absent.
+    """
 
     email: str
-    from_name: str
-    username: str
-    password: SecretRef
-    smtp: Endpoint
-    imap: Endpoint
-    warmup: Warmup
+    settings: Mapping[str, Any]
     ramp: Ramp
     on_remove: OnRemove
     tags: tuple[str, ...]
     campaigns: tuple[int, ...]
-    signature: str | None
-    bcc: str | None
-    reply_to: str | None
-    time_to_wait_in_mins: int | None
     location: Location
+
+    @property
+    def password(self) -> SecretRef:
+        ref = self.settings["password"]
+        assert isinstance(ref, SecretRef)
+        return ref
+
+    def secret_refs(self) -> tuple[SecretRef, ...]:
+        """Every secret reference the mailbox declares (the password, and a different IMAP password)."""
+        return tuple(value for value in self.settings.values() if isinstance(value, SecretRef))
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,10 @@ import pytest
 
 from mailfleet.spec import (
     STANDARD,
-    Endpoint,
     Location,
     Ramp,
     RampStep,
     SecretRef,
-    Warmup,
     load_tenants,
 )
 from mailfleet.spec.ramps import BUILTIN_RAMPS
@@ -72,32 +70,43 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
     assert tenant.location == Location(str(tenant_dir / "acme.yaml"), 1, 1)
 
     assert jane.email == "jane@acme.example"  # stored lowercase
-    assert jane.username == "jane@acme.example"
-    assert jane.password == SecretRef("secret", "acme-jane")
-    assert jane.smtp == Endpoint("smtp.acme.example", 465, "SSL")
-    assert jane.imap == Endpoint("imap.acme.example", 993, "SSL")  # security defaults to SSL
-    assert jane.warmup == Warmup(enabled=True, per_day=25, rampup=2, reply_rate=30)
+    assert jane.settings == {
+        "username": "jane@acme.example",
+        "password": SecretRef("secret", "acme-jane"),
+        "from_name": jane.settings["from_name"],
+        "smtp_host": "smtp.acme.example",
+        "smtp_port": 465,
+        "smtp_security": "SSL",
+        "imap_host": "imap.acme.example",
+        "imap_port": 993,
+        "imap_security": "SSL",  # security defaults to SSL
+        "warmup_enabled": True,
+        "warmup_per_day": 25,
+        "warmup_rampup": 2,
+        "warmup_reply_rate": 30,
+    }  # no signature, bcc, reply_to, time_to_wait_in_mins: optional fields nobody set are absent
     assert jane.ramp == STANDARD
     assert jane.on_remove == "suspend"
     assert jane.tags == ("sales",)
     assert jane.campaigns == (48213,)
-    assert (jane.signature, jane.bcc, jane.reply_to, jane.time_to_wait_in_mins) == (None, None, None, None)
     assert jane.location == Location(str(tenant_dir / "acme.yaml"), 10, 5)
 
-    assert john.username == "john.roe"
+    assert john.settings["username"] == "john.roe"
     assert john.password == SecretRef("env", "JOHN_PASSWORD")
-    assert john.smtp == Endpoint("smtp.acme.example", 587, "TLS")
-    assert john.warmup == Warmup(enabled=False, per_day=25, rampup=2, reply_rate=0)
+    smtp = (john.settings["smtp_host"], john.settings["smtp_port"], john.settings["smtp_security"])
+    assert smtp == ("smtp.acme.example", 587, "TLS")
+    warmup = [john.settings[f"warmup_{key}"] for key in ("enabled", "per_day", "rampup", "reply_rate")]
+    assert warmup == [False, 25, 2, 0]
     assert john.ramp == Ramp("gentle", (RampStep(1, 5), RampStep(15, 25)))
     assert john.ramp.per_day_on(14) == 5
     assert john.ramp.per_day_on(15) == 25
     assert john.on_remove == "delete"
     assert john.tags == ()
     assert john.campaigns == ()
-    assert john.signature == "<b>John</b>"
-    assert john.bcc == "audit@acme.example"
-    assert john.reply_to == "replies@acme.example"
-    assert john.time_to_wait_in_mins == 12
+    assert john.settings["signature"] == "<b>John</b>"
+    assert john.settings["bcc"] == "audit@acme.example"
+    assert john.settings["reply_to"] == "replies@acme.example"
+    assert john.settings["time_to_wait_in_mins"] == 12
 
 
 def test_webhooks(tenant_dir: Path) -> None:
@@ -121,7 +130,8 @@ def test_minimal_file_gets_every_default(tmp_path: Path) -> None:
     )
     (tenant,) = load_tenants(tmp_path)
     (mailbox,) = tenant.mailboxes
-    assert mailbox.warmup == Warmup(enabled=True, per_day=20, rampup=2, reply_rate=30)
+    warmup = {key: mailbox.settings[f"warmup_{key}"] for key in ("enabled", "per_day", "rampup", "reply_rate")}
+    assert warmup == {"enabled": True, "per_day": 20, "rampup": 2, "reply_rate": 30}
     assert mailbox.ramp == STANDARD
     assert mailbox.on_remove == tenant.on_remove == "retain"
     assert tenant.webhooks == ()

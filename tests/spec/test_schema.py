@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from mailfleet.fields import DECLARED_FIELDS, EMAIL_DEFAULT, REQUIRED, SECTIONS, Field
 from mailfleet.spec import loader
 from mailfleet.spec.schema import is_email, is_http_url, load_schema, schema_path, schema_text, validator
 
@@ -56,11 +57,59 @@ def test_patterns_have_hints() -> None:
             assert "x-hint" in schema, pointer
 
 
-def test_schema_defaults_match_the_loader() -> None:
+def _mailbox_property(path: tuple[str, ...]) -> dict[str, Any]:
+    """The schema of a mailbox setting at ``path``, following ``$ref``s."""
+    schema = load_schema()
+    node: dict[str, Any] = schema["$defs"]["mailbox"]
+    for key in path:
+        node = node["properties"][key]
+        while "$ref" in node:
+            pointer = node["$ref"].removeprefix("#/").split("/")
+            target: Any = schema
+            for part in pointer:
+                target = target[part]
+            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+_JSON_TYPES = {"str": "string", "int": "integer", "bool": "boolean"}
+
+
+@pytest.mark.parametrize("field", DECLARED_FIELDS, ids=lambda f: f.key)
+def test_schema_agrees_with_the_field_table(field: Field) -> None:
+    """Every declared field of the table is in the schema, with the table's type and default."""
+    assert field.spec_path is not None
+    node = _mailbox_property(field.spec_path)
+    if field.secret:
+        assert node["properties"].keys() == {"secret", "env"}
+    elif "enum" in node:
+        assert all(isinstance(choice, str) for choice in node["enum"]), field.key
+    else:
+        assert node["type"] == _JSON_TYPES[field.kind], field.key
+    if field.default in (None, REQUIRED, EMAIL_DEFAULT):
+        assert "default" not in node, field.key
+    else:
+        assert node["default"] == field.default, field.key
+    if field.section is not None:
+        # ``defaults`` has the same section, so the key merges into every mailbox.
+        defaults = load_schema()["properties"]["defaults"]["properties"][field.section]
+        mailbox = load_schema()["$defs"]["mailbox"]["properties"][field.section]
+        assert defaults["$ref"] == mailbox["$ref"], field.key
+
+
+def test_every_mailbox_setting_is_in_the_field_table() -> None:
+    """The reverse direction: a schema mailbox key is a table field, a section of them, or mailfleet's own intent."""
+    intent = {"email", "tags", "campaigns", "sending", "on_remove"}
+    table = {f.spec_path[0] for f in DECLARED_FIELDS if f.spec_path}
+    mailbox_keys = set(load_schema()["$defs"]["mailbox"]["properties"])
+    assert mailbox_keys - intent == table
+    for section in SECTIONS:
+        keys = set(_mailbox_property((section,))["properties"])
+        assert keys == {f.spec_path[1] for f in DECLARED_FIELDS if f.section == section and f.spec_path}, section
+
+
+def test_other_defaults_match_the_loader() -> None:
     defs = load_schema()["$defs"]
-    warmup = {name: spec["default"] for name, spec in defs["warmup"]["properties"].items()}
-    assert warmup == loader.WARMUP_DEFAULTS
-    assert defs["endpoint"]["properties"]["security"]["default"] == loader.DEFAULT_SECURITY
     assert defs["on_remove"]["default"] == loader.DEFAULT_ON_REMOVE
     assert defs["sending"]["properties"]["ramp"]["default"] == "standard"
     top = load_schema()["properties"]
