@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fleet import PASSWORD_ENV, REPO, TAGS, bench_password, make_project, write_specs
+from mailfleet.deepcheck import DEFAULT_DEEP_BUDGET
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
 from mailfleet.workspace import LocalState, PulumiCLI
 
@@ -104,7 +105,7 @@ class Stack:
         seconds, rss, code = run_measured(command, cwd=self.directory, env=self.command_env(), log=log)
         requests = emulator.control.requests(api_key=emulator.api_key).counts if emulator is not None else None
         measurement = Measurement(self.kind, op, self.mailboxes, round(seconds, 2), round(rss, 1), code, requests)
-        if code not in (0, 2) or (code == 2 and op not in ("drift", "health")):
+        if code not in (0, 2) or (code == 2 and op not in ("drift", "drift (full)", "health")):
             tail = (log.with_suffix(".err").read_text(errors="replace") or log.with_suffix(".out").read_text())[-600:]
             measurement.note = f"exit {code}: {tail.strip().splitlines()[-1] if tail.strip() else ''}"[:200]
         return measurement
@@ -161,8 +162,13 @@ def minimum_for(op: str, mailboxes: int, tenants: int) -> int | None:
     """The fewest requests the operation needs (see docs/performance.md)."""
     if op == "preview":
         return 0
-    if op in ("refresh", "drift"):
+    if op == "refresh":
         return list_pages(mailboxes) + 1  # the account pages, and one client listing
+    if op == "drift":
+        # Every list-readable field from the pages, and tonight's slice read by id within the deep budget.
+        return list_pages(mailboxes) + 1 + min(DEFAULT_DEEP_BUDGET, mailboxes)
+    if op == "drift (full)":
+        return list_pages(mailboxes) + mailboxes + 1  # pages, every account by id, clients
     if op == "up (first)":
         # One write per created resource (mailboxes, tenant clients, tags), the tag mappings at Smartlead's 25
         # accounts per call (the bench spreads mailboxes evenly over TAGS), and one read of accounts and clients.
@@ -174,10 +180,12 @@ def minimum_for(op: str, mailboxes: int, tenants: int) -> int | None:
 def target_for(op: str, mailboxes: int, tenants: int) -> int | None:
     if op == "preview":
         return 0
-    if op in ("refresh", "drift"):
+    if op == "refresh":
         # 15 at 1,000 mailboxes (issue 7): the pages plus a small constant.
         return math.ceil(mailboxes / PAGE) + 5
-    if op == "up (first)":
+    if op == "drift":
+        return math.ceil(mailboxes / PAGE) + 5 + min(DEFAULT_DEEP_BUDGET, mailboxes)
+    if op in ("up (first)", "drift (full)"):
         return minimum_for(op, mailboxes, tenants)
     return None
 
@@ -222,6 +230,9 @@ def run_size(
         "preview": stack.pulumi("preview", "--expect-no-changes"),
         "refresh": stack.pulumi("refresh", "--yes", "--skip-preview"),
         "drift": mailfleet_command("drift", "--stack", stack.cli.stack, "--json", str(work / "drift.json")),
+        "drift (full)": mailfleet_command(
+            "drift", "--full", "--stack", stack.cli.stack, "--json", str(work / "drift-full.json")
+        ),
         "health": mailfleet_command("health", "--stack", stack.cli.stack, "--json", str(work / "health.json")),
     }
     for op in ops:
@@ -446,7 +457,7 @@ def work_directory(keep: bool) -> Iterator[Path]:
             shutil.rmtree(path, ignore_errors=True)
 
 
-ALL_OPS = ("validate", "up (first)", "preview", "refresh", "drift", "health")
+ALL_OPS = ("validate", "up (first)", "preview", "refresh", "drift", "drift (full)", "health")
 FLOOR_OPS = ("up (first)", "preview", "refresh")
 
 
@@ -466,6 +477,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     unavailable = {op: why for op in ("drift", "health") if (why := command_available(op)) is not None}
+    if "drift" in unavailable:
+        unavailable["drift (full)"] = unavailable["drift"]
     growth = [int(t) for t in args.growth.split(",") if t.strip()]
     started = time.perf_counter()
     results: list[Measurement] = []

@@ -120,8 +120,8 @@ class ExportedTenant:
         header += "".join(f"#   pulumi config set --secret {name} '<password>'\n" for name in self.secrets)
         for field in UNREADABLE:
             header += (
-                f"# {spec_key(field)}: Smartlead does not return this value ({WRITE_ONLY[field.key]}), so it is "
-                f"written as the default {default_of(field, '')!r}: confirm it for each mailbox by hand.\n"
+                f"# {spec_key(field)}: Smartlead does not return this value: {WRITE_ONLY[field.key]}. It is written "
+                f"as the default {default_of(field, '')!r}; confirm it for each mailbox by hand.\n"
             )
         body = yaml.safe_dump(self.document, sort_keys=False, default_flow_style=None, width=120, allow_unicode=True)
         return header + body

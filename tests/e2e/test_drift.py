@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from mailfleet.smartlead.models import WarmupSettings
 from tests.e2e.conftest import Project
 
 pytestmark = pytest.mark.e2e
@@ -59,8 +60,8 @@ def assert_no_secret(project: Project, *texts: str) -> None:
             assert secret not in text
 
 
-def drift(project: Project, reports: Path) -> tuple[Run, str, dict[str, Any]]:
-    run = mailfleet(project, "drift", "--json", str(reports / "d.json"), "--markdown", str(reports / "d.md"))
+def drift(project: Project, reports: Path, *args: str) -> tuple[Run, str, dict[str, Any]]:
+    run = mailfleet(project, "drift", *args, "--json", str(reports / "d.json"), "--markdown", str(reports / "d.md"))
     return run, (reports / "d.md").read_text(), json.loads((reports / "d.json").read_text())
 
 
@@ -122,3 +123,70 @@ def test_preview_comment_from_events_and_from_a_digest_name_the_field(project: P
         assert "**1 to update** in 1 tenant: globex." in comment
         assert '`from_name`: "Hank Scorpio" -> "Hank S"' in comment
         assert_no_secret(stack, comment)
+
+
+def test_warmup_volume_edited_live_is_named_by_drift_full_and_restored_by_the_nightly_up(
+    project: Project, tmp_path: Path
+) -> None:
+    """The issue's scenario: Smartlead's UI sets jane's warmup to 5/day, rampup 5, reply rate 50."""
+    project.up()
+    control, key = project.emulator.control, project.emulator.api_key
+    jane = next(a for a in control.accounts(key) if a["from_email"] == JANE)
+    with project.client() as client:
+        # The public endpoint Smartlead's UI uses for the warmup form.
+        client.set_warmup(
+            jane["id"],
+            WarmupSettings(warmup_enabled=True, total_warmup_per_day=5, daily_rampup=5, reply_rate_percentage=50),
+        )
+
+    run = mailfleet(
+        project, "drift", "--full", "--json", str(tmp_path / "d.json"), "--markdown", str(tmp_path / "d.md")
+    )
+    markdown, report = (tmp_path / "d.md").read_text(), json.loads((tmp_path / "d.json").read_text())
+
+    assert run.code == 2, run.output
+    (acme,) = report["tenants"]
+    (changed,) = acme["changed"]
+    assert changed["name"] == JANE
+    assert changed["fields"] == [
+        {"path": "warmup_per_day", "declared": 20, "live": 5},
+        {"path": "warmup_reply_rate", "declared": 30, "live": 50},
+    ]
+    assert "`warmup_per_day`: 20 -> 5" in markdown
+    # The rampup comes back in no Smartlead answer: listed as not checkable, with the reason, never as in sync.
+    rampup = next(item for item in report["not_checkable"] if item["field"] == "warmup_rampup")
+    assert rampup["spec"] == "warmup.rampup" and "rampup" in rampup["reason"]
+    assert rampup["mailboxes"] == 5
+    assert "Not checkable" in markdown and "`warmup.rampup` on 5 mailboxes" in markdown
+    mailboxes = report["deep_checks"]["mailboxes"]
+    assert report["deep_checks"]["full"] is True and report["deep_checks"]["checked_tonight"] == mailboxes == 5
+    # pages + one read by id per mailbox + clients
+    assert report["requests"] == 1 + mailboxes + 1
+    assert f"Requests to Smartlead: {1 + mailboxes + 1}." in run.stdout
+
+    project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+
+    stored = next(a for a in control.accounts(key) if a["from_email"] == JANE)["_emulator"]
+    assert (stored["total_warmup_per_day"], stored["daily_rampup"], stored["reply_rate_percentage"]) == (20, 2, 30)
+    run = mailfleet(project, "drift", "--full", "--json", str(tmp_path / "d.json"))
+    assert run.code == 0, run.output
+    assert json.loads((tmp_path / "d.json").read_text())["drift"] is False
+
+
+def test_nightly_drift_deep_checks_a_slice_oldest_first(project: Project, tmp_path: Path) -> None:
+    project.up()
+
+    first = mailfleet(project, "drift", "--deep-budget", "2", "--json", str(tmp_path / "1.json"))
+    second = mailfleet(project, "drift", "--deep-budget", "2", "--json", str(tmp_path / "2.json"))
+    third = mailfleet(project, "drift", "--deep-budget", "2", "--json", str(tmp_path / "3.json"))
+
+    assert (first.code, second.code, third.code) == (0, 0, 0), first.output + second.output + third.output
+    reports = [json.loads((tmp_path / f"{n}.json").read_text())["deep_checks"] for n in (1, 2, 3)]
+    assert [r["checked_tonight"] for r in reports] == [2, 2, 2]
+    assert [r["never_checked"] for r in reports] == [3, 1, 0]
+    assert reports[0]["nights_for_full_coverage"] == 3
+    # Five mailboxes, two a night: the first two nights check four different ones, the third the last one first.
+    assert not set(reports[0]["checked"]) & set(reports[1]["checked"])
+    left = {m for r in reports[:2] for m in r["checked"]}
+    assert len(left | set(reports[2]["checked"])) == 5
+    assert "2 of 5 mailboxes were read by id tonight" in third.stdout
