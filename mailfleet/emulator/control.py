@@ -22,6 +22,7 @@ from mailfleet.emulator.exceptions import AlreadyExists, EmulatorError, NotFound
 from mailfleet.emulator.keys import new_api_key
 from mailfleet.emulator.models import AccountView, User, key_hash
 from mailfleet.emulator.responses import account_json
+from mailfleet.emulator.validation import parse_iso
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -274,6 +275,30 @@ async def campaigns_list(request: Request) -> Response:
     )
 
 
+async def webhook_events(request: Request) -> Response:
+    em = _em(request)
+    data = await _json(request)
+    user = await run_in_threadpool(_user_from, em, data, required=True)
+    assert user is not None
+    unknown = set(data) - {"api_key", "api_key_hash", "campaign_id", "ok", "count", "at"}
+    if unknown:
+        raise ControlError(f"unknown fields: {sorted(unknown)}")
+    count, ok = data.get("count", 1), data.get("ok")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ControlError("count must be a positive integer")
+    if not isinstance(ok, bool):
+        raise ControlError("ok must be true or false")
+    at = None
+    if data.get("at") is not None:
+        at = parse_iso(str(data["at"]))
+        if at is None:
+            raise ControlError("at must be an ISO 8601 date-time")
+    recorded = await run_in_threadpool(
+        lambda: em.backend.record_webhook_events(user, int(data["campaign_id"]), ok=ok, count=count, at=at)
+    )
+    return JSONResponse({"recorded": recorded})
+
+
 async def bad_credentials(request: Request) -> Response:
     em = _em(request)
     data = await _json(request) if request.method == "POST" else {}
@@ -343,6 +368,7 @@ def control_routes() -> list[BaseRoute]:
         r("/accounts/{account_id}/health", account_health, "POST"),
         r("/campaigns", campaigns_seed, "POST"),
         r("/campaigns", campaigns_list, "GET"),
+        r("/webhook-events", webhook_events, "POST"),
         r("/bad-credentials", bad_credentials, "GET", "POST"),
         r("/keys", keys_add, "POST"),
         r("/keys", keys_list, "GET"),

@@ -80,7 +80,8 @@ def test_read_names_differ_from_write_names(api: Api) -> None:
         assert by_id[name] == value
     assert "user_name" not in by_id and "campaign_count" in listed[0] and "campaign_count" not in by_id
     details = by_id["warmup_details"]
-    assert details["status"] == "ACTIVE" and details["warmup_reputation"].endswith("%")
+    assert details["status"] == "ACTIVE" and details["warmup_reputation"] == 100
+    assert listed[0]["warmup_details"]["warmup_reputation"] == "100%"
     assert {"warmup_max_count", "is_warmup_blocked"} <= set(details)
     assert "is_warmup_blocked" not in listed[0]["warmup_details"]
 
@@ -201,9 +202,16 @@ def test_tags_create_map_both_forms_and_list(api: Api) -> None:
     renamed = api("POST", "/email-accounts/tag-manager", json={"id": tag["id"], "name": "vip", "color": "#00ff00"})
     assert renamed.json()["data"]["name"] == "vip"
     listed = api("POST", "/email-accounts/tag-list", json={"email_ids": ["jane@acme-mail.example"]}).json()
-    assert listed == [
-        {"id": jane, "from_email": "jane@acme-mail.example", "tags": [{**tag, "name": "vip", "color": "#00ff00"}]}
-    ]
+    assert listed == {
+        "ok": True,
+        "data": [
+            {
+                "email_account_id": jane,
+                "from_email": "jane@acme-mail.example",
+                "tags": [{**tag, "name": "vip", "color": "#00ff00"}],
+            }
+        ],
+    }
     removed = api("DELETE", "/email-accounts/tag-mapping", json={"email_account_ids": [john], "tag_ids": [tag["id"]]})
     assert removed.json()["ok"] and api("GET", f"/email-accounts/{john}").json()["tags"] == []
 
