@@ -23,3 +23,26 @@ def test_switch_values_are_checked() -> None:
     for name, value in (("delete_enabled", "yes"), ("campaign_webhook_delete", "query"), ("rate_limit", "x"), ("x", 1)):
         with pytest.raises(ValueError):
             switches.set(name, value)
+
+
+def test_new_switches_default_to_the_documented_behaviour_and_check_values() -> None:
+    switches = Switches()
+    assert (switches.tag_list_shape, switches.webhook_summary_shape) == ("envelope", "docs")
+    assert switches.reputation_by_id == "number" and switches.attach_auto_adjust_warmup is True
+    changed = {
+        "tag_list_shape": "array",
+        "webhook_summary_shape": "cli",
+        "reputation_by_id": "string",
+        "attach_auto_adjust_warmup": False,
+    }
+    for name, value in changed.items():
+        switches.set(name, value)
+    assert switches.as_dict() == {**Switches().as_dict(), **changed}
+    for name, value in (
+        ("tag_list_shape", "object"),
+        ("webhook_summary_shape", "both"),
+        ("reputation_by_id", 95),
+        ("attach_auto_adjust_warmup", "true"),
+    ):
+        with pytest.raises(ValueError, match=name):
+            switches.set(name, value)
