@@ -698,9 +698,15 @@ class SmartleadClient:
         response = self._request("GET", f"/campaigns/{int(campaign_id)}/email-accounts")
         return [self._parse(response, EmailAccount.from_api, row) for row in self._json_list(response)]
 
-    def attach_accounts(self, campaign_id: int, account_ids: Sequence[int]) -> None:
+    def attach_accounts(
+        self, campaign_id: int, account_ids: Sequence[int], *, auto_adjust_warmup: bool | None = None
+    ) -> None:
+        """Add mailboxes to a campaign. ``auto_adjust_warmup`` is sent only when given (the official CLI's
+        ``--auto-adjust-warmup``; what Smartlead does with it is undocumented)."""
         if account_ids:
-            body = {"email_account_ids": [int(a) for a in account_ids]}
+            body: dict[str, Any] = {"email_account_ids": [int(a) for a in account_ids]}
+            if auto_adjust_warmup is not None:
+                body["auto_adjust_warmup"] = auto_adjust_warmup
             self._ok(self._request("POST", f"/campaigns/{int(campaign_id)}/email-accounts", json=body))
 
     def detach_accounts(self, campaign_id: int, account_ids: Sequence[int]) -> None:

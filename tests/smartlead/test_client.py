@@ -371,6 +371,8 @@ def test_campaign_accounts(router: respx.Router, client: SmartleadClient) -> Non
     assert listing.call_count == 1 and attach.call_count == 1
     assert body_of(attach.calls.last.request) == {"email_account_ids": [1, 2]}
     assert body_of(detach.calls.last.request) == {"email_account_ids": [2]}
+    client.attach_accounts(48213, [3], auto_adjust_warmup=True)
+    assert body_of(attach.calls.last.request) == {"email_account_ids": [3], "auto_adjust_warmup": True}
 
 
 # ------------------------------------------------------------------ campaign webhooks
