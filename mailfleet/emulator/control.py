@@ -226,14 +226,20 @@ async def account_health(request: Request) -> Response:
     return JSONResponse(result.as_dict())
 
 
+async def _owner(em: Emulator, data: dict[str, Any], fields: set[str]) -> User:
+    """The API key ``data`` names (required), after checking that ``data`` has only ``fields`` besides it."""
+    unknown = set(data) - {"api_key", "api_key_hash"} - fields
+    if unknown:
+        raise ControlError(f"unknown fields: {sorted(unknown)}")
+    user = await run_in_threadpool(_user_from, em, data, required=True)
+    assert user is not None
+    return user
+
+
 async def campaigns_seed(request: Request) -> Response:
     em = _em(request)
     data = await _json(request)
-    user = await run_in_threadpool(_user_from, em, data, required=True)
-    assert user is not None
-    unknown = set(data) - {"api_key", "api_key_hash", "id", "name", "client_id", "status"}
-    if unknown:
-        raise ControlError(f"unknown fields: {sorted(unknown)}")
+    user = await _owner(em, data, {"id", "name", "client_id", "status"})
     campaign = await run_in_threadpool(
         lambda: em.backend.seed_campaign(
             user,
@@ -278,11 +284,7 @@ async def campaigns_list(request: Request) -> Response:
 async def webhook_events(request: Request) -> Response:
     em = _em(request)
     data = await _json(request)
-    user = await run_in_threadpool(_user_from, em, data, required=True)
-    assert user is not None
-    unknown = set(data) - {"api_key", "api_key_hash", "campaign_id", "ok", "count", "at"}
-    if unknown:
-        raise ControlError(f"unknown fields: {sorted(unknown)}")
+    user = await _owner(em, data, {"campaign_id", "ok", "count", "at"})
     count, ok = data.get("count", 1), data.get("ok")
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ControlError("count must be a positive integer")

@@ -175,6 +175,14 @@ def _row_obj(cls: type[Any], text: str) -> Any:
     return cls(**loads(text))
 
 
+def _owned(db: Db, user: User, table: str, cls: type[Any], kind: str, row_id: int) -> Any:
+    """Row ``row_id`` of ``table`` as a ``cls``, if it belongs to ``user``; else ``NotFound(kind)``."""
+    row = db.one(f"SELECT data FROM {table} WHERE id = ? AND user_id = ?", (row_id, user.user_id))
+    if row is None:
+        raise NotFound(kind, row_id)
+    return _row_obj(cls, str(row["data"]))
+
+
 WRITE_TO_READ = {
     "user_name": "username",
     "imap_user_name": "imap_username",
@@ -652,10 +660,7 @@ class Backend:
             return campaign
 
     def _campaign(self, db: Db, user: User, campaign_id: int) -> Campaign:
-        row = db.one("SELECT data FROM campaigns WHERE id = ? AND user_id = ?", (campaign_id, user.user_id))
-        if row is None:
-            raise NotFound("campaign", campaign_id)
-        campaign: Campaign = _row_obj(Campaign, str(row["data"]))
+        campaign: Campaign = _owned(db, user, "campaigns", Campaign, "campaign", campaign_id)
         return campaign
 
     def campaigns(self, user: User) -> list[Campaign]:
@@ -782,10 +787,7 @@ class Backend:
         db.execute("UPDATE client_api_keys SET data = ? WHERE id = ?", (dumps(dataclasses.asdict(key)), key.id))
 
     def _client_key(self, db: Db, user: User, key_id: int) -> ClientApiKey:
-        row = db.one("SELECT data FROM client_api_keys WHERE id = ? AND user_id = ?", (key_id, user.user_id))
-        if row is None:
-            raise NotFound("api key", key_id)
-        key: ClientApiKey = _row_obj(ClientApiKey, str(row["data"]))
+        key: ClientApiKey = _owned(db, user, "client_api_keys", ClientApiKey, "api key", key_id)
         return key
 
     def list_client_keys(

@@ -6,6 +6,7 @@ a ``str`` (sent as text). Domain errors from the models become the status and bo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -125,14 +126,8 @@ def client_json(client: Client) -> dict[str, Any]:
 
 
 def client_key_json(key: ClientApiKey) -> dict[str, Any]:
-    return {
-        "id": key.id,
-        "client_id": key.client_id,
-        "key_name": key.key_name,
-        "api_key": key.api_key,
-        "status": key.status,
-        "created_at": key.created_at,
-    }
+    """``{id, client_id, key_name, api_key, status, created_at}``: the model's fields but the owner."""
+    return {k: v for k, v in dataclasses.asdict(key).items() if k != "user_id"}
 
 
 def campaign_webhook_json(data: dict[str, Any]) -> dict[str, Any]:
