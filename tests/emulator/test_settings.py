@@ -1,10 +1,15 @@
-"""Rate-limit parsing and switches."""
+"""Rate-limit parsing and switches (and their table in docs/emulator.md)."""
 
 from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
 
 import pytest
 
 from mailfleet.emulator.settings import RateLimit, Switches
+from mailfleet.workspace import find_pulumi_project
 
 
 def test_rate_limit_parse() -> None:
@@ -46,3 +51,11 @@ def test_new_switches_default_to_the_documented_behaviour_and_check_values() -> 
     ):
         with pytest.raises(ValueError, match=name):
             switches.set(name, value)
+
+
+def test_the_docs_switch_table_agrees_with_the_switches() -> None:
+    doc = find_pulumi_project(Path(__file__).parent) / "docs" / "emulator.md"
+    rows = re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", doc.read_text(encoding="utf-8"), re.MULTILINE)
+    # The table shows strings as they are and other values as JSON.
+    shown = {name: v if isinstance(v, str) else json.dumps(v) for name, v in Switches().as_dict().items()}
+    assert dict(rows) == shown
