@@ -285,7 +285,9 @@ async def webhook_events(request: Request) -> Response:
     em = _em(request)
     data = await _json(request)
     user = await _owner(em, data, {"campaign_id", "ok", "count", "at"})
-    count, ok = data.get("count", 1), data.get("ok")
+    campaign_id, count, ok = data.get("campaign_id"), data.get("count", 1), data.get("ok")
+    if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
+        raise ControlError("campaign_id must be an integer")
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ControlError("count must be a positive integer")
     if not isinstance(ok, bool):
@@ -296,7 +298,7 @@ async def webhook_events(request: Request) -> Response:
         if at is None:
             raise ControlError("at must be an ISO 8601 date-time")
     recorded = await run_in_threadpool(
-        lambda: em.backend.record_webhook_events(user, int(data["campaign_id"]), ok=ok, count=count, at=at)
+        lambda: em.backend.record_webhook_events(user, campaign_id, ok=ok, count=count, at=at)
     )
     return JSONResponse({"recorded": recorded})
 

@@ -210,11 +210,14 @@ Switch = Callable[[str, Any], None]
 
 
 def test_joi_reports_a_missing_required_key_before_an_unknown_one(target: Target) -> None:
-    # Refused by validation before anything is stored, so safe against a real account too.
+    # Refused by validation before anything is stored, so safe against a real account too. Which required key
+    # Smartlead names first depends on its schema's order; that it names a missing one, not the unknown one, is Joi's.
     body = {"id": None, "from_name": "Order", "from_email": "order@mail.example", "username": "x"}
     response = httpx.post(f"{target.base_url}/email-accounts/save", params={"api_key": target.api_key}, json=body)
     assert response.status_code == 400
-    assert response.json()["validation"]["body"]["message"] == '"user_name" is required'
+    assert "is required" in response.text and "is not allowed" not in response.text
+    if target.is_emulator:
+        assert response.json()["validation"]["body"]["message"] == '"user_name" is required'
 
 
 @pytest.mark.parametrize("shape", ["envelope", "array"])

@@ -151,7 +151,13 @@ def test_recorded_webhook_deliveries_feed_the_summary(live: RunningEmulator, liv
     assert live.control.record_webhook_events(api_key=live.api_key, campaign_id=9, ok=True) == 1  # now: Jan 5
     summary = live_api("GET", "/campaigns/9/webhooks/summary", fromTime="2026-01-05", toTime="2026-01-06").json()
     assert (summary["total_calls"], summary["failed_calls"]) == (3, 2)
-    for bad in ({"ok": "yes"}, {"ok": True, "count": 0}, {"ok": True, "at": "later"}, {"ok": True, "colour": 1}):
+    for bad in (
+        {"ok": "yes"},
+        {"ok": True, "count": 0},
+        {"ok": True, "at": "later"},
+        {"ok": True, "colour": 1},
+        {"ok": True, "campaign_id": "9"},
+    ):
         spec = {"api_key": live.api_key, "campaign_id": 9, **bad}
         assert httpx.post(f"{live.root_url}/_emulator/webhook-events", json=spec).status_code == 400, bad
     with pytest.raises(EmulatorControlError) as error:
