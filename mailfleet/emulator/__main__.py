@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
 from typing import Any
@@ -26,7 +27,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-delete", action="store_true", help="DELETE /email-accounts/{id} answers 404")
     parser.add_argument("--campaign-webhook-delete", choices=("body", "path", "both"), default=None)
     parser.add_argument("--strict-warmup", action="store_true", help="enforce the new docs' warmup ranges")
+    parser.add_argument(
+        "--switch",
+        dest="switches",
+        action="append",
+        default=[],
+        type=_switch,
+        metavar="NAME=VALUE",
+        help="set any switch (mailfleet.emulator.settings.Switches); VALUE is JSON, else a string (repeat)",
+    )
     return parser.parse_args(argv)
+
+
+def _switch(text: str) -> tuple[str, Any]:
+    name, sep, raw = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        return name, json.loads(raw)
+    except ValueError:
+        return name, raw
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         switches["campaign_webhook_delete"] = args.campaign_webhook_delete
     if args.strict_warmup:
         switches["strict_warmup"] = True
+    switches.update(args.switches)
     from mailfleet.emulator.server import run_emulator_command
 
     try:

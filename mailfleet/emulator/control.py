@@ -22,6 +22,7 @@ from mailfleet.emulator.exceptions import AlreadyExists, EmulatorError, NotFound
 from mailfleet.emulator.keys import new_api_key
 from mailfleet.emulator.models import AccountView, User, key_hash
 from mailfleet.emulator.responses import account_json
+from mailfleet.emulator.validation import parse_iso
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -225,14 +226,20 @@ async def account_health(request: Request) -> Response:
     return JSONResponse(result.as_dict())
 
 
+async def _owner(em: Emulator, data: dict[str, Any], fields: set[str]) -> User:
+    """The API key ``data`` names (required), after checking that ``data`` has only ``fields`` besides it."""
+    unknown = set(data) - {"api_key", "api_key_hash"} - fields
+    if unknown:
+        raise ControlError(f"unknown fields: {sorted(unknown)}")
+    user = await run_in_threadpool(_user_from, em, data, required=True)
+    assert user is not None
+    return user
+
+
 async def campaigns_seed(request: Request) -> Response:
     em = _em(request)
     data = await _json(request)
-    user = await run_in_threadpool(_user_from, em, data, required=True)
-    assert user is not None
-    unknown = set(data) - {"api_key", "api_key_hash", "id", "name", "client_id", "status"}
-    if unknown:
-        raise ControlError(f"unknown fields: {sorted(unknown)}")
+    user = await _owner(em, data, {"id", "name", "client_id", "status"})
     campaign = await run_in_threadpool(
         lambda: em.backend.seed_campaign(
             user,
@@ -272,6 +279,28 @@ async def campaigns_list(request: Request) -> Response:
             ]
         }
     )
+
+
+async def webhook_events(request: Request) -> Response:
+    em = _em(request)
+    data = await _json(request)
+    user = await _owner(em, data, {"campaign_id", "ok", "count", "at"})
+    campaign_id, count, ok = data.get("campaign_id"), data.get("count", 1), data.get("ok")
+    if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
+        raise ControlError("campaign_id must be an integer")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ControlError("count must be a positive integer")
+    if not isinstance(ok, bool):
+        raise ControlError("ok must be true or false")
+    at = None
+    if data.get("at") is not None:
+        at = parse_iso(str(data["at"]))
+        if at is None:
+            raise ControlError("at must be an ISO 8601 date-time")
+    recorded = await run_in_threadpool(
+        lambda: em.backend.record_webhook_events(user, campaign_id, ok=ok, count=count, at=at)
+    )
+    return JSONResponse({"recorded": recorded})
 
 
 async def bad_credentials(request: Request) -> Response:
@@ -343,6 +372,7 @@ def control_routes() -> list[BaseRoute]:
         r("/accounts/{account_id}/health", account_health, "POST"),
         r("/campaigns", campaigns_seed, "POST"),
         r("/campaigns", campaigns_list, "GET"),
+        r("/webhook-events", webhook_events, "POST"),
         r("/bad-credentials", bad_credentials, "GET", "POST"),
         r("/keys", keys_add, "POST"),
         r("/keys", keys_list, "GET"),

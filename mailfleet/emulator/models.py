@@ -17,6 +17,7 @@ from typing import Any
 from mailfleet.emulator import warmup
 from mailfleet.emulator.clock import Clock, iso
 from mailfleet.emulator.exceptions import AlreadyExists, NotFound, Rejected, VerificationFailed
+from mailfleet.emulator.keys import new_api_key
 from mailfleet.emulator.store import Db, Store, dumps, loads
 from mailfleet.emulator.warmup import HealthProfile, WarmupState
 from mailfleet.smartlead.fields import READ_NAMES
@@ -146,8 +147,41 @@ class Client:
     lead_credits: int | None = None
 
 
+@dataclass
+class ClientApiKey:
+    """A client API key (``/client/api-key``). Stored only: the emulator's API does not accept it as a key."""
+
+    id: int
+    user_id: int
+    client_id: int
+    key_name: str
+    api_key: str = field(repr=False)
+    status: str = "active"
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class WebhookCounts:
+    """Deliveries of a campaign's webhooks in a time window."""
+
+    successful: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return self.successful + self.failed
+
+
 def _row_obj(cls: type[Any], text: str) -> Any:
     return cls(**loads(text))
+
+
+def _owned(db: Db, user: User, table: str, cls: type[Any], kind: str, row_id: int) -> Any:
+    """Row ``row_id`` of ``table`` as a ``cls``, if it belongs to ``user``; else ``NotFound(kind)``."""
+    row = db.one(f"SELECT data FROM {table} WHERE id = ? AND user_id = ?", (row_id, user.user_id))
+    if row is None:
+        raise NotFound(kind, row_id)
+    return _row_obj(cls, str(row["data"]))
 
 
 # Smartlead reads some fields under other names than it writes them; the field table says which.
@@ -491,6 +525,29 @@ class Backend:
             self._store_account(db, account)
             return account
 
+    def reconnect_failed(self, user: User) -> tuple[int, int]:
+        """``POST /email-accounts/reconnect-failed-email-accounts``: every live account whose SMTP or IMAP connection
+        failed is verified again (as on save). Returns (retried, reconnected)."""
+        now = iso(self.clock.now())
+        retried = reconnected = 0
+        with self.store.tx() as db:
+            rows = db.all("SELECT data FROM accounts WHERE user_id = ? AND deleted = 0 ORDER BY id", (user.user_id,))
+            for row in rows:
+                account = Account.from_json(str(row["data"]))
+                if account.is_smtp_success and account.is_imap_success:
+                    continue
+                retried += 1
+                try:
+                    self._check_credentials(db, dataclasses.asdict(account))
+                except VerificationFailed:
+                    continue  # still failing: left as it was
+                account.is_smtp_success = account.is_imap_success = True
+                account.smtp_failure_error = account.imap_failure_error = None
+                account.updated_at = now
+                self._store_account(db, account)
+                reconnected += 1
+        return retried, reconnected
+
     # ---------------------------------------------------------------- tags
     def create_tag(self, user: User, name: str, color: str | None) -> dict[str, Any]:
         with self.store.tx() as db:
@@ -598,10 +655,7 @@ class Backend:
             return campaign
 
     def _campaign(self, db: Db, user: User, campaign_id: int) -> Campaign:
-        row = db.one("SELECT data FROM campaigns WHERE id = ? AND user_id = ?", (campaign_id, user.user_id))
-        if row is None:
-            raise NotFound("campaign", campaign_id)
-        campaign: Campaign = _row_obj(Campaign, str(row["data"]))
+        campaign: Campaign = _owned(db, user, "campaigns", Campaign, "campaign", campaign_id)
         return campaign
 
     def campaigns(self, user: User) -> list[Campaign]:
@@ -706,6 +760,100 @@ class Backend:
                 (client.email, dumps(dataclasses.asdict(client)), client.id),
             )
             return client, created
+
+    # ---------------------------------------------------------------- client API keys
+    def create_client_key(self, user: User, client_id: int, key_name: str) -> ClientApiKey:
+        """``POST /client/api-key``: a new active key for one of the user's clients."""
+        now = iso(self.clock.now())
+        with self.store.tx() as db:
+            if db.one("SELECT id FROM clients WHERE id = ? AND user_id = ?", (client_id, user.user_id)) is None:
+                raise NotFound("client", client_id)
+            cursor = db.execute(
+                "INSERT INTO client_api_keys (user_id, client_id, data) VALUES (?, ?, '{}')",
+                (user.user_id, client_id),
+            )
+            key = ClientApiKey(
+                int(cursor.lastrowid or 0), user.user_id, client_id, key_name, new_api_key(), "active", now
+            )
+            self._store_client_key(db, key)
+            return key
+
+    def _store_client_key(self, db: Db, key: ClientApiKey) -> None:
+        db.execute("UPDATE client_api_keys SET data = ? WHERE id = ?", (dumps(dataclasses.asdict(key)), key.id))
+
+    def _client_key(self, db: Db, user: User, key_id: int) -> ClientApiKey:
+        key: ClientApiKey = _owned(db, user, "client_api_keys", ClientApiKey, "api key", key_id)
+        return key
+
+    def list_client_keys(
+        self,
+        user: User,
+        *,
+        client_id: int | None = None,
+        status: str | None = None,
+        key_name: str | None = None,
+    ) -> list[ClientApiKey]:
+        """``GET /client/api-key``: the user's client keys by id; ``key_name`` matches part of the name, any case."""
+        with self.store.tx() as db:
+            rows = db.all("SELECT data FROM client_api_keys WHERE user_id = ? ORDER BY id", (user.user_id,))
+        keys = [_row_obj(ClientApiKey, str(r["data"])) for r in rows]
+        return [
+            k
+            for k in keys
+            if (client_id is None or k.client_id == client_id)
+            and (status is None or k.status == status)
+            and (not key_name or key_name.casefold() in k.key_name.casefold())
+        ]
+
+    def delete_client_key(self, user: User, key_id: int) -> None:
+        with self.store.tx() as db:
+            self._client_key(db, user, key_id)
+            db.execute("DELETE FROM client_api_keys WHERE id = ?", (key_id,))
+
+    def reset_client_key(self, user: User, key_id: int) -> ClientApiKey:
+        """``PUT /client/api-key/reset/{id}``: a new key value on the same record."""
+        with self.store.tx() as db:
+            key = self._client_key(db, user, key_id)
+            key.api_key = new_api_key()
+            self._store_client_key(db, key)
+            return key
+
+    # ---------------------------------------------------------------- campaign webhook deliveries
+    def record_webhook_events(
+        self, user: User, campaign_id: int, *, ok: bool, count: int = 1, at: datetime | None = None
+    ) -> int:
+        """Record ``count`` deliveries of the campaign's webhooks (the emulator sends none itself); control API."""
+        stamp = iso(at or self.clock.now())
+        with self.store.tx() as db:
+            self._campaign(db, user, campaign_id)
+            for _ in range(count):
+                db.execute(
+                    "INSERT INTO webhook_events (user_id, campaign_id, at, ok) VALUES (?, ?, ?, ?)",
+                    (user.user_id, campaign_id, stamp, int(ok)),
+                )
+        return count
+
+    def webhook_counts(self, user: User, campaign_id: int, start: datetime, end: datetime) -> WebhookCounts:
+        """``GET /campaigns/{cid}/webhooks/summary``: deliveries from ``start`` to ``end``, both included."""
+        with self.store.tx() as db:
+            self._campaign(db, user, campaign_id)
+            rows = db.all(
+                "SELECT ok, COUNT(*) AS n FROM webhook_events WHERE campaign_id = ? AND at BETWEEN ? AND ? GROUP BY ok",
+                (campaign_id, iso(start), iso(end)),
+            )
+        counts = {int(r["ok"]): int(r["n"]) for r in rows}
+        return WebhookCounts(successful=counts.get(1, 0), failed=counts.get(0, 0))
+
+    def retrigger_failed_webhook_events(self, user: User, campaign_id: int, start: datetime, end: datetime) -> int:
+        """``POST /campaigns/{cid}/webhooks/retrigger-failed-events``: failed deliveries in the window are sent
+        again, and (the emulator has no receiver to fail) succeed. Returns how many."""
+        with self.store.tx() as db:
+            self._campaign(db, user, campaign_id)
+            cursor = db.execute(
+                "UPDATE webhook_events SET ok = 1 WHERE campaign_id = ? AND ok = 0 AND at BETWEEN ? AND ?",
+                (campaign_id, iso(start), iso(end)),
+            )
+            return int(cursor.rowcount)
 
     # ---------------------------------------------------------------- campaign webhooks
     def list_campaign_webhooks(self, user: User, campaign_id: int) -> list[dict[str, Any]]:

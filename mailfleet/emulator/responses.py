@@ -6,6 +6,7 @@ a ``str`` (sent as text). Domain errors from the models become the status and bo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from mailfleet.emulator.exceptions import (
     Rejected,
     VerificationFailed,
 )
-from mailfleet.emulator.models import ACCOUNT_TYPES, EVENT_TYPES, AccountView, Backend, Client, User
+from mailfleet.emulator.models import ACCOUNT_TYPES, EVENT_TYPES, AccountView, Backend, Client, ClientApiKey, User
 from mailfleet.emulator.settings import Switches
 from mailfleet.emulator.validation import F, validate
 
@@ -124,6 +125,11 @@ def client_json(client: Client) -> dict[str, Any]:
     }
 
 
+def client_key_json(key: ClientApiKey) -> dict[str, Any]:
+    """``{id, client_id, key_name, api_key, status, created_at}``: the model's fields but the owner."""
+    return {k: v for k, v in dataclasses.asdict(key).items() if k != "user_id"}
+
+
 def campaign_webhook_json(data: dict[str, Any]) -> dict[str, Any]:
     keys = (
         "id",
@@ -216,7 +222,11 @@ def get_email_account(ctx: Ctx) -> Result:
         view = ctx.backend.get_account(ctx.user, account_id)
     except NotFound:
         return _account_not_found()
-    return 200, account_json(view, detail=True, campaigns=bool(query.get("fetch_campaigns")))
+    body = account_json(view, detail=True, campaigns=bool(query.get("fetch_campaigns")))
+    details = body["warmup_details"]
+    if details is not None and ctx.switches.reputation_by_id == "number":
+        details["warmup_reputation"] = int(str(details["warmup_reputation"]).rstrip("%"))
+    return 200, body
 
 
 _PORT_TYPE = F("str", nullable=True, choices=("SSL", "TLS", None))
@@ -408,6 +418,16 @@ def delete_email_account(ctx: Ctx) -> Result:
     return 200, {"ok": True, "message": "Email account deleted successfully!", "emailAccountId": account_id}
 
 
+def reconnect_failed_email_accounts(ctx: Ctx) -> Result:
+    # The body is optional and free-form: the official CLI passes a JSON file through unchanged.
+    validate({}, ctx.body, allow_unknown=True)
+    retried, reconnected = ctx.backend.reconnect_failed(ctx.user)
+    return 200, {
+        "ok": True,
+        "message": f"Reconnection attempted for {retried} failed email accounts; {reconnected} reconnected",
+    }
+
+
 # ------------------------------------------------------------------------------------------------ tags
 def create_tag(ctx: Ctx) -> Result:
     fields = validate({"name": F("str", required=True, empty=False), "color": F("str", nullable=True)}, ctx.body)
@@ -466,14 +486,16 @@ def remove_tag_mapping(ctx: Ctx) -> Result:
 def tag_list(ctx: Ctx) -> Result:
     fields = validate({"email_ids": F("array", required=True, items=F("email"))}, ctx.body)
     views = ctx.backend.tags_for_emails(ctx.user, fields["email_ids"])
-    return 200, [
+    envelope = ctx.switches.tag_list_shape == "envelope"
+    rows = [
         {
-            "id": v.account.id,
+            "email_account_id" if envelope else "id": v.account.id,
             "from_email": v.account.from_email,
             "tags": [{"id": t["id"], "name": t["name"], "color": t["color"]} for t in v.tags],
         }
         for v in views
     ]
+    return 200, {"ok": True, "data": rows} if envelope else rows
 
 
 # ------------------------------------------------------------------------------------------------ campaigns
@@ -491,10 +513,13 @@ def list_campaign_email_accounts(ctx: Ctx) -> Result:
 
 
 _CAMPAIGN_ACCOUNTS = {"email_account_ids": F("array", items=F("int")), "email_account_id": F("int")}
+_CAMPAIGN_ATTACH = {**_CAMPAIGN_ACCOUNTS, "auto_adjust_warmup": F("bool", nullable=True)}
+"""Attach also takes ``auto_adjust_warmup`` (switch ``attach_auto_adjust_warmup``); its effect is unknown, so the
+emulator accepts and ignores it."""
 
 
-def _campaign_account_ids(ctx: Ctx) -> list[int]:
-    fields = validate(_CAMPAIGN_ACCOUNTS, ctx.body)
+def _campaign_account_ids(ctx: Ctx, schema: dict[str, F] = _CAMPAIGN_ACCOUNTS) -> list[int]:
+    fields = validate(schema, ctx.body)
     ids = list(fields.get("email_account_ids", []))
     if "email_account_id" in fields:
         ids.append(fields["email_account_id"])
@@ -505,7 +530,7 @@ def _campaign_account_ids(ctx: Ctx) -> list[int]:
 
 def add_campaign_email_accounts(ctx: Ctx) -> Result:
     campaign_id = _id(ctx, "campaign_id", "campaign_id")
-    ids = _campaign_account_ids(ctx)
+    ids = _campaign_account_ids(ctx, _CAMPAIGN_ATTACH if ctx.switches.attach_auto_adjust_warmup else _CAMPAIGN_ACCOUNTS)
     try:
         ctx.backend.attach(ctx.user, campaign_id, ids)
     except NotFound as error:
@@ -578,6 +603,36 @@ def delete_campaign_webhook_by_path(ctx: Ctx) -> Result:
     return _delete_campaign_webhook(ctx, _id(ctx, "id"))
 
 
+_WEBHOOK_WINDOW = {"fromTime": F("isodate", required=True), "toTime": F("isodate", required=True)}
+
+
+def campaign_webhook_summary(ctx: Ctx) -> Result:
+    campaign_id = _id(ctx, "campaign_id", "campaign_id")
+    window = validate(_WEBHOOK_WINDOW, ctx.query, source="query", allow_unknown=True)
+    try:
+        counts = ctx.backend.webhook_counts(ctx.user, campaign_id, window["fromTime"], window["toTime"])
+    except NotFound:
+        return _campaign_not_found()
+    if ctx.switches.webhook_summary_shape == "cli":
+        return 200, {"total": counts.total, "success": counts.successful, "failed": counts.failed}
+    return 200, {
+        "total_calls": counts.total,
+        "successful_calls": counts.successful,
+        "failed_calls": counts.failed,
+        "success_rate": round(100 * counts.successful / counts.total, 1) if counts.total else 0,
+    }
+
+
+def retrigger_failed_webhook_events(ctx: Ctx) -> Result:
+    campaign_id = _id(ctx, "campaign_id", "campaign_id")
+    window = validate(_WEBHOOK_WINDOW, ctx.body)
+    try:
+        count = ctx.backend.retrigger_failed_webhook_events(ctx.user, campaign_id, window["fromTime"], window["toTime"])
+    except NotFound:
+        return _campaign_not_found()
+    return 200, {"success": True, "retriggered_count": count}
+
+
 # ------------------------------------------------------------------------------------------------ clients
 _CLIENT_SAVE = {
     "id": F("int", nullable=True),
@@ -608,6 +663,54 @@ def save_client(ctx: Ctx) -> Result:
     except AlreadyExists as error:
         return 400, {"ok": False, "message": error.message}
     return 200, {"ok": True, "clientId": client.id, "name": client.name, "email": client.email}
+
+
+_CLIENT_KEY = {
+    "clientId": F("int", required=True),
+    "keyName": F("str", required=True, empty=False, pattern=r"^[a-zA-Z0-9 _-]+$"),
+}
+_CLIENT_KEY_QUERY = {
+    "clientId": F("int"),
+    "status": F("str", choices=("active", "inactive")),
+    "keyName": F("str"),
+}
+
+
+def _client_key_not_found() -> Result:
+    return 404, {"ok": False, "message": "API key not found"}
+
+
+def create_client_api_key(ctx: Ctx) -> Result:
+    fields = validate(_CLIENT_KEY, ctx.body)
+    try:
+        key = ctx.backend.create_client_key(ctx.user, fields["clientId"], fields["keyName"])
+    except NotFound:
+        return 404, {"ok": False, "message": "Client not found"}
+    return 200, {"ok": True, "data": client_key_json(key)}
+
+
+def list_client_api_keys(ctx: Ctx) -> Result:
+    query = validate(_CLIENT_KEY_QUERY, ctx.query, source="query", allow_unknown=True)
+    keys = ctx.backend.list_client_keys(
+        ctx.user, client_id=query.get("clientId"), status=query.get("status"), key_name=query.get("keyName")
+    )
+    return 200, {"message": "API keys fetched successfully", "data": [client_key_json(k) for k in keys]}
+
+
+def delete_client_api_key(ctx: Ctx) -> Result:
+    try:
+        ctx.backend.delete_client_key(ctx.user, _id(ctx, "id"))
+    except NotFound:
+        return _client_key_not_found()
+    return 200, {"ok": True, "message": "API key deleted successfully"}
+
+
+def reset_client_api_key(ctx: Ctx) -> Result:
+    try:
+        key = ctx.backend.reset_client_key(ctx.user, _id(ctx, "id"))
+    except NotFound:
+        return _client_key_not_found()
+    return 200, {"ok": True, "data": client_key_json(key)}
 
 
 # ------------------------------------------------------------------------------------------------ webhooks
@@ -697,6 +800,7 @@ HANDLERS: dict[str, Callable[[Ctx], Result]] = {
     "save_email_account": save_email_account,
     "update_email_account": update_email_account,
     "delete_email_account": delete_email_account,
+    "reconnect_failed_email_accounts": reconnect_failed_email_accounts,
     "set_warmup": set_warmup,
     "warmup_stats": warmup_stats,
     "suspend_email_account": suspend_email_account,
@@ -713,8 +817,14 @@ HANDLERS: dict[str, Callable[[Ctx], Result]] = {
     "upsert_campaign_webhook": upsert_campaign_webhook,
     "delete_campaign_webhook": delete_campaign_webhook,
     "delete_campaign_webhook_by_path": delete_campaign_webhook_by_path,
+    "campaign_webhook_summary": campaign_webhook_summary,
+    "retrigger_failed_webhook_events": retrigger_failed_webhook_events,
     "list_clients": list_clients,
     "save_client": save_client,
+    "create_client_api_key": create_client_api_key,
+    "list_client_api_keys": list_client_api_keys,
+    "delete_client_api_key": delete_client_api_key,
+    "reset_client_api_key": reset_client_api_key,
     "create_webhook": create_webhook,
     "get_webhook": get_webhook,
     "update_webhook": update_webhook,

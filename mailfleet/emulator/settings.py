@@ -12,10 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 OverLimitMode = Literal["422", "empty"]
 WebhookDeleteMode = Literal["body", "path", "both"]
+TagListShape = Literal["envelope", "array"]
+WebhookSummaryShape = Literal["docs", "cli"]
+ReputationType = Literal["number", "string"]
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
 
@@ -70,6 +73,16 @@ class Switches:
     - ``strict_warmup`` (bool, default False): enforce the new docs' warmup ranges (per day 1-50, rampup 5-20,
       reply rate 20-100) with 422 ``{"error": "... must be ..."}``.
     - ``rate_limit`` (``"N/SECONDS"``): the per-key limit.
+    - ``tag_list_shape`` (``"envelope"`` | ``"array"``, default ``"envelope"``): ``POST /email-accounts/tag-list``
+      answers the documented ``{ok: true, data: [{email_account_id, from_email, tags}]}``, or a bare array of
+      ``{id, from_email, tags}``.
+    - ``webhook_summary_shape`` (``"docs"`` | ``"cli"``, default ``"docs"``): ``GET
+      /campaigns/{cid}/webhooks/summary`` answers ``{total_calls, successful_calls, failed_calls, success_rate}``
+      (new docs) or ``{total, success, failed}`` (the official CLI's schema).
+    - ``reputation_by_id`` (``"number"`` | ``"string"``, default ``"number"``): ``warmup_details.warmup_reputation``
+      on ``GET /email-accounts/{id}`` is ``95`` (by-id docs, official CLI) or ``"95%"`` (as in the list).
+    - ``attach_auto_adjust_warmup`` (bool, default True): ``POST /campaigns/{cid}/email-accounts`` accepts
+      ``auto_adjust_warmup`` (the official CLI sends it); when False it answers Joi's ``is not allowed``.
     """
 
     delete_enabled: bool = True
@@ -78,20 +91,23 @@ class Switches:
     rate_limit_body: Any = None
     strict_warmup: bool = False
     rate_limit: str = "60/60"
+    tag_list_shape: TagListShape = "envelope"
+    webhook_summary_shape: WebhookSummaryShape = "docs"
+    reputation_by_id: ReputationType = "number"
+    attach_auto_adjust_warmup: bool = True
 
     def set(self, name: str, value: Any) -> None:
         """Set one switch, checking the value; raise ``ValueError`` for an unknown name or bad value."""
         names = {f.name for f in dataclasses.fields(self)}
         if name not in names:
             raise ValueError(f"unknown switch {name!r}; known: {sorted(names)}")
-        if name in ("delete_enabled", "strict_warmup") and not isinstance(value, bool):
+        if name in _BOOL_SWITCHES and not isinstance(value, bool):
             raise ValueError(f"switch {name} takes true or false")
-        if name == "campaign_webhook_delete" and value not in ("body", "path", "both"):
-            raise ValueError("switch campaign_webhook_delete takes 'body', 'path' or 'both'")
-        if name == "over_limit":
-            value = str(value)
-            if value not in ("422", "empty"):
-                raise ValueError("switch over_limit takes '422' or 'empty'")
+        if name in _CHOICE_SWITCHES:
+            value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            choices = _CHOICE_SWITCHES[name]
+            if value not in choices:
+                raise ValueError(f"switch {name} takes {' or '.join(repr(c) for c in choices)}")
         if name == "rate_limit":
             RateLimit.parse(str(value))
             value = str(value)
@@ -99,6 +115,13 @@ class Switches:
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+_HINTS = get_type_hints(Switches)
+_BOOL_SWITCHES = frozenset(name for name, hint in _HINTS.items() if hint is bool)
+_CHOICE_SWITCHES: dict[str, tuple[str, ...]] = {
+    name: get_args(hint) for name, hint in _HINTS.items() if get_origin(hint) is Literal
+}
 
 
 @dataclass

@@ -47,6 +47,13 @@ CREATE TABLE IF NOT EXISTS campaign_webhooks (
 CREATE TABLE IF NOT EXISTS webhooks (
     id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL, data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS client_api_keys (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL, client_id INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,
+    at TEXT NOT NULL, ok INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS bad_credentials (
     kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)
 );
@@ -60,6 +67,7 @@ ID_OFFSETS = {
     "campaigns": 48_000,
     "campaign_webhooks": 9_000,
     "webhooks": 70_000,
+    "client_api_keys": 600,
 }
 
 DATA_TABLES = (
@@ -71,7 +79,12 @@ DATA_TABLES = (
     "campaign_accounts",
     "campaign_webhooks",
     "webhooks",
+    "client_api_keys",
+    "webhook_events",
 )
+
+_JOIN_TABLES = ("account_tags", "campaign_accounts")
+"""Tables without ``user_id``: a user's rows there go with the accounts or campaigns they join."""
 
 
 class Store:
@@ -173,7 +186,7 @@ class Db:
             "DELETE FROM campaign_accounts WHERE campaign_id IN (SELECT id FROM campaigns WHERE user_id = ?)",
             (user_id,),
         )
-        for table in ("accounts", "clients", "tags", "campaigns", "campaign_webhooks", "webhooks"):
+        for table in (t for t in DATA_TABLES if t not in _JOIN_TABLES):
             self.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
 
 

@@ -19,7 +19,10 @@ Request log endpoints are ``"METHOD /template"`` strings from ``mailfleet.emulat
 ``PUT /email-accounts/suspend/{id}``, ``DELETE /email-accounts/unsuspend/{id}``, ``POST /tags``,
 ``POST /email-accounts/tag-manager``, ``POST|DELETE /email-accounts/tag-mapping``, ``POST /email-accounts/tag-list``,
 ``GET|POST|DELETE /campaigns/{campaign_id}/email-accounts``, ``GET|POST|DELETE /campaigns/{campaign_id}/webhooks``,
-``DELETE /campaigns/{campaign_id}/webhooks/{id}``, ``GET /client/``, ``POST /client/save``, ``POST /webhook/create``,
+``DELETE /campaigns/{campaign_id}/webhooks/{id}``, ``GET /campaigns/{campaign_id}/webhooks/summary``,
+``POST /campaigns/{campaign_id}/webhooks/retrigger-failed-events``, ``POST
+/email-accounts/reconnect-failed-email-accounts``, ``GET /client/``, ``POST /client/save``, ``POST|GET
+/client/api-key``, ``DELETE /client/api-key/{id}``, ``PUT /client/api-key/reset/{id}``, ``POST /webhook/create``,
 ``GET /webhook/{id}``, ``PUT /webhook/update/{id}``, ``DELETE /webhook/delete``; anything else ``"METHOD unknown"``.
 """
 
@@ -299,6 +302,15 @@ class ControlClient:
         result: dict[str, Any] = self._call("POST", "/campaigns", json=spec)
         return result
 
+    def record_webhook_events(
+        self, *, api_key: str, campaign_id: int, ok: bool, count: int = 1, at: str | None = None
+    ) -> int:
+        """Record ``count`` deliveries (``ok`` or failed) of the campaign's webhooks at ``at`` (ISO; default now), as
+        ``GET /campaigns/{cid}/webhooks/summary`` counts them and ``retrigger-failed-events`` retries them (the
+        emulator sends no webhooks itself). Returns how many were recorded."""
+        spec: dict[str, Any] = {"api_key": api_key, "campaign_id": campaign_id, "ok": ok, "count": count, "at": at}
+        return int(self._call("POST", "/webhook-events", json=spec)["recorded"])
+
     # -------------------------------------------------------------------------------------------- keys
     def add_api_key(self, api_key: str | None = None, *, no_plan: bool = False) -> str:
         """Accept another API key (a new, empty Smartlead account); generated if None. ``no_plan`` keys get
@@ -331,9 +343,8 @@ class ControlClient:
         return result
 
     def set_switch(self, name: str, value: Any) -> dict[str, Any]:
-        """Flip a switch (see ``mailfleet.emulator.settings.Switches``): ``delete_enabled`` (bool),
-        ``campaign_webhook_delete`` ("body"/"path"/"both"), ``over_limit`` ("422"/"empty"), ``rate_limit_body``
-        (JSON or None), ``strict_warmup`` (bool), ``rate_limit`` ("N/SECONDS"). Returns all switches."""
+        """Flip a switch; the names, values and defaults are listed once, in ``mailfleet.emulator.settings.Switches``.
+        Raises ``EmulatorControlError`` (400) for an unknown name or value. Returns all switches."""
         result: dict[str, Any] = self._call("POST", "/switches", json={"name": name, "value": value})
         return result
 

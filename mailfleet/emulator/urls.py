@@ -1,7 +1,8 @@
 """The route table (moto's ``urls.py``): method + path pattern under ``/api/v1`` → endpoint name.
 
 Express routing is not strict, so every path also matches with a trailing slash. A request that matches no
-route (or a route switched off) gets Express's ``Cannot <METHOD> <path>`` 404.
+route (or a route switched off) gets Express's ``Cannot <METHOD> <path>`` 404. The first matching route wins, so
+fixed paths (``/email-accounts/reconnect-failed-email-accounts``) come before ``/email-accounts/{id}``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/email-accounts/tag-mapping", "add_tag_mapping"),
     Route("DELETE", "/email-accounts/tag-mapping", "remove_tag_mapping"),
     Route("POST", "/email-accounts/tag-list", "tag_list"),
+    Route("POST", "/email-accounts/reconnect-failed-email-accounts", "reconnect_failed_email_accounts"),
     Route("PUT", "/email-accounts/suspend/{id}", "suspend_email_account"),
     Route("DELETE", "/email-accounts/unsuspend/{id}", "unsuspend_email_account"),
     Route("GET", "/email-accounts/{id}", "get_email_account"),
@@ -68,6 +70,8 @@ ROUTES: tuple[Route, ...] = (
         "delete_campaign_webhook",
         lambda s: s.campaign_webhook_delete in ("body", "both"),
     ),
+    Route("GET", "/campaigns/{campaign_id}/webhooks/summary", "campaign_webhook_summary"),
+    Route("POST", "/campaigns/{campaign_id}/webhooks/retrigger-failed-events", "retrigger_failed_webhook_events"),
     Route(
         "DELETE",
         "/campaigns/{campaign_id}/webhooks/{id}",
@@ -76,6 +80,10 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("GET", "/client/", "list_clients"),
     Route("POST", "/client/save", "save_client"),
+    Route("POST", "/client/api-key", "create_client_api_key"),
+    Route("GET", "/client/api-key", "list_client_api_keys"),
+    Route("DELETE", "/client/api-key/{id}", "delete_client_api_key"),
+    Route("PUT", "/client/api-key/reset/{id}", "reset_client_api_key"),
     Route("POST", "/webhook/create", "create_webhook"),
     Route("PUT", "/webhook/update/{id}", "update_webhook"),
     Route("DELETE", "/webhook/delete", "delete_webhook"),

@@ -1,25 +1,28 @@
 """A small Joi look-alike: the schemas the real API validates with (celebrate/Joi), with Joi's messages.
 
 Joi's defaults are mirrored: unknown keys are rejected (``"x" is not allowed``), numbers and booleans given as
-strings are converted, the first error wins (``abortEarly``).
+strings are converted, the first error wins (``abortEarly``). Like Joi, the schema's keys are checked first, in
+schema order (so a missing required key is reported before an unknown one), then the unknown keys.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from mailfleet.emulator.exceptions import Invalid
 
-Kind = Literal["str", "int", "num", "bool", "email", "object", "array", "any"]
+Kind = Literal["str", "int", "num", "bool", "email", "isodate", "object", "array", "any"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
 class F:
-    """One field: its kind, whether required, whether ``null`` is allowed, and limits."""
+    """One field: its kind, whether required, whether ``null`` is allowed, and limits. ``isodate`` values come
+    back as aware datetimes (Joi's ``date().iso()`` converts them to a ``Date``)."""
 
     kind: Kind
     required: bool = False
@@ -31,6 +34,8 @@ class F:
     max_items: int | None = None
     min_value: float | None = None
     max_value: float | None = None
+    pattern: str | None = None
+    """A regular expression strings must match (Joi's ``string().pattern()``)."""
 
 
 def _label(key: str) -> str:
@@ -52,6 +57,13 @@ def check(value: Any, spec: F, key: str, source: str) -> Any:
             raise Invalid(source, key, f"{label} is not allowed to be empty")
         if spec.kind == "email" and not _EMAIL.match(value):
             raise Invalid(source, key, f"{label} must be a valid email")
+        if spec.pattern is not None and not re.search(spec.pattern, value):
+            message = f'{label} with value "{value}" fails to match the required pattern: /{spec.pattern}/'
+            raise Invalid(source, key, message)
+    elif spec.kind == "isodate":
+        result = parse_iso(value) if isinstance(value, str) else None
+        if result is None:
+            raise Invalid(source, key, f"{label} must be in ISO 8601 date format")
     elif spec.kind in ("int", "num"):
         if isinstance(value, str):
             try:
@@ -91,6 +103,17 @@ def check(value: Any, spec: F, key: str, source: str) -> Any:
     return result
 
 
+def parse_iso(text: str) -> datetime | None:
+    """An ISO 8601 date or date-time as an aware datetime (naive means UTC, as in JavaScript); None if it is not."""
+    if len(text) < 10 or text != text.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
@@ -99,6 +122,7 @@ def _kind_phrase(spec: F) -> str:
     return {
         "str": "a string",
         "email": "a string",
+        "isodate": "a valid date",
         "int": "a number",
         "num": "a number",
         "bool": "a boolean",
@@ -113,14 +137,13 @@ def validate(schema: dict[str, F], value: Any, *, source: str = "body", allow_un
     if not isinstance(value, dict):
         raise Invalid(source, None, '"value" must be of type object')
     out: dict[str, Any] = {}
-    for key, item in value.items():
-        spec = schema.get(key)
-        if spec is None:
-            if allow_unknown:
-                continue
-            raise Invalid(source, key, f"{_label(key)} is not allowed")
-        out[key] = check(item, spec, key, source)
     for key, spec in schema.items():
-        if spec.required and key not in value:
+        if key in value:
+            out[key] = check(value[key], spec, key, source)
+        elif spec.required:
             raise Invalid(source, key, f"{_label(key)} is required")
+    if not allow_unknown:
+        for key in value:
+            if key not in schema:
+                raise Invalid(source, key, f"{_label(key)} is not allowed")
     return out

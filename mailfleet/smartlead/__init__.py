@@ -29,6 +29,7 @@ from mailfleet.smartlead.models import (
     UNSET,
     AccountSettings,
     CampaignWebhook,
+    ClientApiKey,
     DailyWarmupStat,
     EmailAccount,
     EmailAccountWrite,
@@ -38,6 +39,7 @@ from mailfleet.smartlead.models import (
     WarmupSettings,
     WarmupStats,
     Webhook,
+    WebhookSummary,
 )
 from mailfleet.smartlead.ratelimit import RateLimit, RateLimiter, shared_limiter
 from mailfleet.smartlead.redact import redact_url, scrub
@@ -52,6 +54,7 @@ __all__ = [
     "AlreadyExistsError",
     "AuthenticationError",
     "CampaignWebhook",
+    "ClientApiKey",
     "DailyWarmupStat",
     "EmailAccount",
     "EmailAccountWrite",
@@ -75,6 +78,7 @@ __all__ = [
     "WarmupSettings",
     "WarmupStats",
     "Webhook",
+    "WebhookSummary",
     "redact_url",
     "scrub",
     "shared_limiter",

@@ -8,6 +8,7 @@ last moment: httpx's own Request objects, log lines and exceptions never hold it
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,6 +32,7 @@ from mailfleet.smartlead.errors import (
 from mailfleet.smartlead.models import (
     AccountSettings,
     CampaignWebhook,
+    ClientApiKey,
     EmailAccount,
     EmailAccountWrite,
     SmartleadClientRecord,
@@ -38,6 +40,7 @@ from mailfleet.smartlead.models import (
     WarmupSettings,
     WarmupStats,
     Webhook,
+    WebhookSummary,
     extract_client_id,
     extract_email_account_id,
     extract_id,
@@ -99,6 +102,14 @@ def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _iso(moment: dt.datetime) -> str:
+    """JavaScript's ``toISOString()`` form, which Smartlead's examples use: ``2024-01-31T23:59:59.999Z``."""
+    if moment.tzinfo is None:
+        raise ValueError(f"a time window needs timezone-aware datetimes, got {moment!r}")
+    utc = moment.astimezone(dt.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def _batches(items: Sequence[T], size: int) -> Iterable[list[T]]:
@@ -505,6 +516,13 @@ class SmartleadClient:
         """Soft-delete a mailbox (DELETE /email-accounts/{id}); documented only since Nov 2025."""
         self._delete("DELETE", f"/email-accounts/{int(account_id)}")
 
+    def reconnect_failed_email_accounts(self) -> None:
+        """Ask Smartlead to reconnect every mailbox whose SMTP or IMAP connection failed (bulk, no ids).
+
+        Reportedly limited to 3 calls a day, so it is retried only when the request certainly never left.
+        """
+        self._ok(self._request("POST", "/email-accounts/reconnect-failed-email-accounts", json={}, idempotent=False))
+
     # ------------------------------------------------------------------ clients
 
     def list_clients(self) -> list[SmartleadClientRecord]:
@@ -539,6 +557,75 @@ class SmartleadClient:
             return self._post_create("/client/save", body, extract_client_id, lambda i: i, find, "client")
 
         return self._create_once_or_find(send, find)
+
+    # ------------------------------------------------------------------ client API keys
+
+    def _client_key(self, response: httpx.Response, record: Mapping[str, Any]) -> ClientApiKey:
+        # Registered before anything can put it in a message: it is masked everywhere from now on.
+        register_secret(ClientApiKey.value_in(record))
+        return self._parse(response, ClientApiKey.from_api, record)
+
+    def _client_key_in(self, response: httpx.Response) -> ClientApiKey | None:
+        """The key record, value included, that a create or reset answers with (``{ok, data: {...}}``), if any."""
+        record = unwrap_object(self._decode(response))
+        if record is None or record.get("id") is None or ClientApiKey.value_in(record) is None:
+            return None
+        return self._client_key(response, record)
+
+    def list_client_api_keys(
+        self,
+        *,
+        client_id: int | None = None,
+        status: str | None = None,
+        key_name: str | None = None,
+    ) -> list[ClientApiKey]:
+        """GET /client/api-key: the keys of every client, or of ``client_id``; ``status`` is ``active`` or
+        ``inactive``; ``key_name`` matches part of the name."""
+        params = {"clientId": None if client_id is None else int(client_id), "status": status, "keyName": key_name}
+        response = self._request("GET", "/client/api-key", params=params)
+        return [self._client_key(response, row) for row in self._json_list(response)]
+
+    def create_client_api_key(self, client_id: int, key_name: str) -> ClientApiKey:
+        """POST /client/api-key: a new key for a client, returned with its value. Never creates two.
+
+        The keys that exist are noted first; after a failure that may have reached Smartlead, a new key with this
+        name is looked for before the create is sent again.
+        """
+        cid = int(client_id)
+        body = {"clientId": cid, "keyName": key_name}
+        before = {k.id for k in self.list_client_api_keys(client_id=cid)}
+
+        def find() -> ClientApiKey | None:
+            fresh = [
+                k for k in self.list_client_api_keys(client_id=cid) if k.id not in before and k.key_name == key_name
+            ]
+            return max(fresh, key=lambda k: k.id) if fresh else None
+
+        def send() -> ClientApiKey:
+            response = self._send_once("POST", "/client/api-key", json=body)
+            self._ok(response)
+            made = self._client_key_in(response) or find()
+            if made is None:
+                raise self._unexpected(response, "it holds no API key and the new key cannot be found")
+            return made
+
+        return self._create_once_or_find(send, find)
+
+    def reset_client_api_key(self, key_id: int) -> ClientApiKey:
+        """PUT /client/api-key/reset/{id}: a new value for the same key record; the old value stops working.
+
+        Safe to retry: the value of the last reset is the one that works, and that is what is returned.
+        """
+        wanted = int(key_id)
+        response = self._request("PUT", f"/client/api-key/reset/{wanted}")
+        self._ok(response)
+        made = self._client_key_in(response) or next((k for k in self.list_client_api_keys() if k.id == wanted), None)
+        if made is None:
+            raise self._unexpected(response, f"it holds no API key and key {wanted} cannot be found")
+        return made
+
+    def delete_client_api_key(self, key_id: int) -> None:
+        self._delete("DELETE", f"/client/api-key/{int(key_id)}")
 
     # ------------------------------------------------------------------ tags
 
@@ -614,9 +701,15 @@ class SmartleadClient:
         response = self._request("GET", f"/campaigns/{int(campaign_id)}/email-accounts")
         return [self._parse(response, EmailAccount.from_api, row) for row in self._json_list(response)]
 
-    def attach_accounts(self, campaign_id: int, account_ids: Sequence[int]) -> None:
+    def attach_accounts(
+        self, campaign_id: int, account_ids: Sequence[int], *, auto_adjust_warmup: bool | None = None
+    ) -> None:
+        """Add mailboxes to a campaign. ``auto_adjust_warmup`` is sent only when given (the official CLI's
+        ``--auto-adjust-warmup``; what Smartlead does with it is undocumented)."""
         if account_ids:
-            body = {"email_account_ids": [int(a) for a in account_ids]}
+            body: dict[str, Any] = {"email_account_ids": [int(a) for a in account_ids]}
+            if auto_adjust_warmup is not None:
+                body["auto_adjust_warmup"] = auto_adjust_warmup
             self._ok(self._request("POST", f"/campaigns/{int(campaign_id)}/email-accounts", json=body))
 
     def detach_accounts(self, campaign_id: int, account_ids: Sequence[int]) -> None:
@@ -693,6 +786,27 @@ class SmartleadClient:
     def delete_campaign_webhook(self, campaign_id: int, webhook_id: int) -> None:
         # The official CLI's form (id in the body); the path form reportedly 404s.
         self._delete("DELETE", f"/campaigns/{int(campaign_id)}/webhooks", json={"id": int(webhook_id)})
+
+    def get_campaign_webhook_summary(
+        self, campaign_id: int, from_time: dt.datetime, to_time: dt.datetime
+    ) -> WebhookSummary:
+        """Webhook deliveries of a campaign between two aware datetimes (both required by Smartlead)."""
+        params = {"fromTime": _iso(from_time), "toTime": _iso(to_time)}
+        response = self._request("GET", f"/campaigns/{int(campaign_id)}/webhooks/summary", params=params)
+        return self._parse(response, WebhookSummary.from_api, self._json_object(response))
+
+    def retrigger_failed_webhook_events(
+        self, campaign_id: int, from_time: dt.datetime, to_time: dt.datetime
+    ) -> int | None:
+        """Send a campaign's failed webhook deliveries in the window again; returns how many, if Smartlead says.
+
+        Not retried after a failure that may have reached Smartlead: that would deliver the events twice.
+        """
+        body = {"fromTime": _iso(from_time), "toTime": _iso(to_time)}
+        path = f"/campaigns/{int(campaign_id)}/webhooks/retrigger-failed-events"
+        response = self._request("POST", path, json=body, idempotent=False)
+        self._ok(response)
+        return extract_id(self._decode(response), "retriggered_count", "retriggeredCount", "count")
 
     # ------------------------------------------------------------------ account-wide webhooks
 

@@ -31,6 +31,7 @@ __all__ = [
     "UNSET",
     "AccountSettings",
     "CampaignWebhook",
+    "ClientApiKey",
     "DailyWarmupStat",
     "EmailAccount",
     "EmailAccountWrite",
@@ -40,6 +41,7 @@ __all__ = [
     "WarmupSettings",
     "WarmupStats",
     "Webhook",
+    "WebhookSummary",
     "extract_client_id",
     "extract_email_account_id",
     "extract_id",
@@ -379,6 +381,62 @@ class Webhook:
             event_types=_true_keys(first(data, "event_type_map", "event_types", "event_type")),
             category_ids=_true_keys(first(data, "category_id_map", "category_ids", "category_id")),
         )
+
+
+@dataclass(frozen=True)
+class ClientApiKey:
+    """A white-label client's API key (``/client/api-key``). The key itself never reaches a repr."""
+
+    id: int
+    client_id: int | None
+    key_name: str
+    api_key: str | None = field(default=None, repr=False)
+    status: str | None = None
+    created_at: dt.datetime | None = None
+
+    @staticmethod
+    def value_in(data: Mapping[str, Any]) -> str | None:
+        """The key's value in a record, if the record has one."""
+        return as_str(first(data, "api_key", "apiKey", "key"))
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> ClientApiKey:
+        return cls(
+            id=_required_int(data, "id"),
+            client_id=as_int(first(data, "client_id", "clientId")),
+            key_name=as_str(first(data, "key_name", "keyName", "name")) or "",
+            api_key=cls.value_in(data),
+            status=as_str(data.get("status")),
+            created_at=as_datetime(data.get("created_at")),
+        )
+
+
+@dataclass(frozen=True)
+class WebhookSummary:
+    """GET /campaigns/{cid}/webhooks/summary: webhook deliveries in a time window.
+
+    The new docs answer ``{total_calls, successful_calls, failed_calls, success_rate}``, the official CLI's schema
+    ``{total, success, failed}``; both are read. ``success_rate`` is a percentage, computed when it is not sent.
+    """
+
+    total: int = 0
+    successful: int = 0
+    failed: int = 0
+    success_rate: float | None = None
+
+    @classmethod
+    def from_api(cls, body: Any) -> WebhookSummary:
+        data = unwrap_object(body) or {}
+        # Booleans are envelope flags ({"success": true, ...}), never counts.
+        counts = {k: v for k, v in data.items() if not isinstance(v, bool)}
+        successful = as_int(first(counts, "successful_calls", "success", "successful")) or 0
+        failed = as_int(first(counts, "failed_calls", "failed")) or 0
+        total = as_int(first(counts, "total_calls", "total"))
+        total = successful + failed if total is None else total
+        rate = as_float(data.get("success_rate"))
+        if rate is None and total:
+            rate = round(100 * successful / total, 1)
+        return cls(total=total, successful=successful, failed=failed, success_rate=rate)
 
 
 # --------------------------------------------------------------------------- write side

@@ -8,9 +8,10 @@ at the real API. Against it only read-only and reversible calls run; tests that 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,3 +65,18 @@ def control(target: Target) -> ControlClient:
     if target.control is None:
         pytest.skip("creates data: runs against the emulator only")
     return target.control
+
+
+@pytest.fixture
+def switch(control: ControlClient) -> Iterator[Callable[[str, Any], None]]:
+    """Flip an emulator switch for one test; the module's emulator gets the old value back afterwards."""
+    before = control.switches()
+    flipped: list[str] = []
+
+    def flip(name: str, value: Any) -> None:
+        flipped.append(name)
+        control.set_switch(name, value)
+
+    yield flip
+    for name in flipped:
+        control.set_switch(name, before[name])

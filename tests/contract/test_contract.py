@@ -6,8 +6,12 @@ restore what they change, so they are safe against a real account.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from collections.abc import Callable
+from typing import Any
 
+import httpx
 import pytest
 
 from mailfleet.emulator.testing import ControlClient
@@ -19,6 +23,7 @@ from mailfleet.smartlead.errors import (
     VerificationFailedError,
 )
 from mailfleet.smartlead.models import AccountSettings, EmailAccountWrite, WarmupSettings
+from mailfleet.smartlead.redact import scrub
 from tests.contract.conftest import Target
 
 pytestmark = pytest.mark.contract
@@ -199,3 +204,112 @@ def test_account_wide_webhooks_round_trip(client: SmartleadClient, control: Cont
     client.delete_webhook(webhook_id)
     with pytest.raises(NotFoundError):
         client.get_webhook(webhook_id)
+
+
+Switch = Callable[[str, Any], None]
+
+
+def test_joi_reports_a_missing_required_key_before_an_unknown_one(target: Target) -> None:
+    # Refused by validation before anything is stored, so safe against a real account too. Which required key
+    # Smartlead names first depends on its schema's order; that it names a missing one, not the unknown one, is Joi's.
+    body = {"id": None, "from_name": "Order", "from_email": "order@mail.example", "username": "x"}
+    response = httpx.post(f"{target.base_url}/email-accounts/save", params={"api_key": target.api_key}, json=body)
+    assert response.status_code == 400
+    assert "is required" in response.text and "is not allowed" not in response.text
+    if target.is_emulator:
+        assert response.json()["validation"]["body"]["message"] == '"user_name" is required'
+
+
+@pytest.mark.parametrize("shape", ["envelope", "array"])
+def test_tag_list_is_read_in_either_shape(client: SmartleadClient, switch: Switch, shape: str) -> None:
+    switch("tag_list_shape", shape)
+    account_id = new_account(client)
+    email = client.get_email_account(account_id).from_email
+    tag = client.create_tag(f"tag-list-{shape}", "#2563eb")
+    client.map_tags([account_id], [tag.id])
+    assert client.list_tags_for_emails([email, "nobody@mail.example"]) == {email: [tag], "nobody@mail.example": []}
+
+
+def test_warmup_reputation_reads_the_same_by_id_and_in_the_listing(client: SmartleadClient, target: Target) -> None:
+    if target.control is not None:
+        new_account(client)
+    for listed in client.list_email_accounts()[:3]:
+        by_id = client.get_email_account(listed.id).warmup
+        if listed.warmup is None or by_id is None:
+            continue
+        assert by_id.reputation == listed.warmup.reputation
+
+
+@pytest.mark.parametrize("rendering", ["number", "string"])
+def test_warmup_reputation_by_id_is_read_as_number_or_string(
+    client: SmartleadClient, control: ControlClient, switch: Switch, rendering: str
+) -> None:
+    switch("reputation_by_id", rendering)
+    account_id = new_account(client)
+    control.edit_account(account_id, warmup_details={"warmup_reputation": "87%"})
+    warmup = client.get_email_account(account_id).warmup
+    assert warmup is not None and warmup.reputation == 87.0
+
+
+def test_reconnect_failed_accounts_reconnects_them(client: SmartleadClient, control: ControlClient) -> None:
+    account_id = new_account(client)
+    control.edit_account(account_id, is_imap_success=False, imap_failure_error="AUTH failed")
+    assert not client.get_email_account(account_id).is_imap_success
+    client.reconnect_failed_email_accounts()
+    assert client.get_email_account(account_id).is_imap_success
+
+
+@pytest.mark.parametrize("accepted", [True, False])
+def test_attach_with_auto_adjust_warmup_follows_the_switch(
+    client: SmartleadClient, control: ControlClient, target: Target, switch: Switch, accepted: bool
+) -> None:
+    switch("attach_auto_adjust_warmup", accepted)
+    account_id = new_account(client)
+    campaign_id = int(control.seed_campaign(api_key=target.api_key, name="Auto adjust")["id"])
+    if accepted:
+        client.attach_accounts(campaign_id, [account_id], auto_adjust_warmup=True)
+        assert [a.id for a in client.list_campaign_accounts(campaign_id)] == [account_id]
+    else:
+        with pytest.raises(RequestValidationError, match="auto_adjust_warmup"):
+            client.attach_accounts(campaign_id, [account_id], auto_adjust_warmup=True)
+        client.attach_accounts(campaign_id, [account_id])  # without it, still fine
+    assert [a.id for a in client.list_campaign_accounts(campaign_id)] == [account_id]
+
+
+@pytest.mark.parametrize("shape", ["docs", "cli"])
+def test_webhook_summary_and_retrigger(
+    client: SmartleadClient, control: ControlClient, target: Target, switch: Switch, shape: str
+) -> None:
+    switch("webhook_summary_shape", shape)
+    campaign_id = int(control.seed_campaign(api_key=target.api_key, name="Hooked")["id"])
+    today = dt.datetime.fromisoformat(control.clock()["now"].replace("Z", "+00:00"))
+    control.record_webhook_events(api_key=target.api_key, campaign_id=campaign_id, ok=True, count=3)
+    control.record_webhook_events(api_key=target.api_key, campaign_id=campaign_id, ok=False)
+    window = (today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+
+    summary = client.get_campaign_webhook_summary(campaign_id, *window)
+    assert (summary.total, summary.successful, summary.failed, summary.success_rate) == (4, 3, 1, 75.0)
+    assert client.retrigger_failed_webhook_events(campaign_id, *window) == 1
+    assert client.get_campaign_webhook_summary(campaign_id, *window).failed == 0
+    # The client only sends aware datetimes; the server's own check, for other callers:
+    url = f"{target.base_url}/campaigns/{campaign_id}/webhooks/summary"
+    bad = httpx.get(url, params={"api_key": target.api_key, "fromTime": "soon", "toTime": "later"})
+    assert bad.status_code == 400 and "ISO 8601" in bad.text
+
+
+def test_client_api_keys_round_trip_and_stay_secret(client: SmartleadClient, control: ControlClient) -> None:
+    client_id = client.save_client("Keyed", "keyed@mail.example")
+    created = client.create_client_api_key(client_id, "Production Key")
+    assert created.api_key and created.client_id == client_id and created.status == "active"
+    assert scrub(f"leaked {created.api_key}") == "leaked ***"
+    listed = client.list_client_api_keys(client_id=client_id, status="active", key_name="prod")
+    assert [(k.id, k.api_key) for k in listed] == [(created.id, created.api_key)]
+    reset = client.reset_client_api_key(created.id)
+    assert reset.id == created.id and reset.api_key not in (None, created.api_key)
+    assert [k.api_key for k in client.list_client_api_keys(client_id=client_id)] == [reset.api_key]
+    client.delete_client_api_key(created.id)
+    assert client.list_client_api_keys(client_id=client_id) == []
+    with pytest.raises(NotFoundError):
+        client.delete_client_api_key(created.id)
+    with pytest.raises(RequestValidationError, match="keyName"):
+        client.create_client_api_key(client_id, "no/slashes")

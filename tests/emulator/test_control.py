@@ -60,7 +60,7 @@ def test_health_profile_makes_a_critical_mailbox(live: RunningEmulator, live_api
 
     assert inbox_rate(healthy) > 0.9 and inbox_rate(critical) < 0.7
     reputation = live_api("GET", f"/email-accounts/{critical}").json()["warmup_details"]["warmup_reputation"]
-    assert int(reputation.rstrip("%")) < 70
+    assert isinstance(reputation, int) and reputation < 70  # by id: a number (switch reputation_by_id)
     custom = live.control.set_health(healthy, {"inbox_rate": 0.8, "bounce_rate": 0.03})
     assert custom["inbox_rate"] == 0.8
     with pytest.raises(EmulatorControlError):
@@ -142,3 +142,34 @@ def test_control_api_refuses_non_loopback_clients(app: Starlette) -> None:
         control.close()
         assert error.value.status == 403
         assert Api(http, KEY)("GET", "/email-accounts/").status_code == 200
+
+
+def test_recorded_webhook_deliveries_feed_the_summary(live: RunningEmulator, live_api: Api) -> None:
+    live.control.seed_campaign(api_key=live.api_key, id=9, name="Hooked")
+    at = "2026-01-05T10:00:00.000Z"
+    assert live.control.record_webhook_events(api_key=live.api_key, campaign_id=9, ok=False, count=2, at=at) == 2
+    assert live.control.record_webhook_events(api_key=live.api_key, campaign_id=9, ok=True) == 1  # now: Jan 5
+    summary = live_api("GET", "/campaigns/9/webhooks/summary", fromTime="2026-01-05", toTime="2026-01-06").json()
+    assert (summary["total_calls"], summary["failed_calls"]) == (3, 2)
+    for bad in (
+        {"ok": "yes"},
+        {"ok": True, "count": 0},
+        {"ok": True, "at": "later"},
+        {"ok": True, "colour": 1},
+        {"ok": True, "campaign_id": "9"},
+    ):
+        spec = {"api_key": live.api_key, "campaign_id": 9, **bad}
+        assert httpx.post(f"{live.root_url}/_emulator/webhook-events", json=spec).status_code == 400, bad
+    with pytest.raises(EmulatorControlError) as error:
+        live.control.record_webhook_events(api_key=live.api_key, campaign_id=10, ok=True)
+    assert error.value.status == 404
+
+
+def test_new_switches_flip_through_the_control_api(live: RunningEmulator, live_api: Api) -> None:
+    live_api.create()
+    live.control.set_switch("tag_list_shape", "array")
+    assert live_api("POST", "/email-accounts/tag-list", json={"email_ids": ["jane@acme-mail.example"]}).json()[0]["id"]
+    with pytest.raises(EmulatorControlError):
+        live.control.set_switch("reputation_by_id", "percent")
+    live.control.reset()
+    assert live.control.switches()["tag_list_shape"] == "envelope"

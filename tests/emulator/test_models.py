@@ -1,13 +1,16 @@
-"""The backend without HTTP: accounts, tags, campaigns, clients, webhooks, isolation, UI edits."""
+"""The backend without HTTP: accounts, tags, campaigns, clients and their API keys, webhooks and their deliveries,
+isolation, UI edits."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from mailfleet.emulator.exceptions import AlreadyExists, NotFound, Rejected, VerificationFailed
-from mailfleet.emulator.models import Backend, User, key_hash
+from mailfleet.emulator.keys import looks_like_api_key
+from mailfleet.emulator.models import Backend, User, WebhookCounts, key_hash
 
 from .conftest import KEY, START
 
@@ -191,3 +194,84 @@ def test_reset_one_user_keeps_the_other(backend: Backend, user: User, other_user
 
 def test_clock_is_frozen_at_start(backend: Backend) -> None:
     assert backend.clock.today() == START
+
+
+def test_reconnect_retries_failed_accounts_and_keeps_bad_credentials_failed(backend: Backend, user: User) -> None:
+    healthy, _ = backend.save_account(user, fields())
+    fixed, _ = backend.save_account(user, fields("john@acme-mail.example"))
+    broken, _ = backend.save_account(user, fields("bob@acme-mail.example"))
+    for account in (fixed, broken):
+        backend.edit_account(account.id, {"is_imap_success": False, "imap_failure_error": "AUTH failed"})
+    backend.mark_bad_credentials(["bob@acme-mail.example"], [])
+
+    assert backend.reconnect_failed(user) == (2, 1)
+
+    after = {v.account.id: v.account for v in backend.list_accounts(user)}
+    assert after[healthy.id].is_imap_success and after[fixed.id].is_imap_success
+    assert after[fixed.id].imap_failure_error is None
+    assert not after[broken.id].is_imap_success and after[broken.id].imap_failure_error == "AUTH failed"
+    assert backend.reconnect_failed(user) == (1, 0)
+
+
+def test_client_api_keys_create_filter_reset_delete(backend: Backend, user: User, other_user: User) -> None:
+    acme, _ = backend.save_client(user, {"name": "Acme", "email": "ops@acme.example"})
+    beta, _ = backend.save_client(user, {"name": "Beta", "email": "ops@beta.example"})
+    prod = backend.create_client_key(user, acme.id, "Production Key")
+    ci = backend.create_client_key(user, acme.id, "ci")
+    other = backend.create_client_key(user, beta.id, "production")
+
+    assert (prod.id, prod.status, prod.client_id) == (601, "active", acme.id)
+    assert looks_like_api_key(prod.api_key) and prod.api_key not in repr(prod)
+    assert [k.id for k in backend.list_client_keys(user)] == [prod.id, ci.id, other.id]
+    assert [k.id for k in backend.list_client_keys(user, client_id=acme.id)] == [prod.id, ci.id]
+    assert [k.id for k in backend.list_client_keys(user, key_name="PROD")] == [prod.id, other.id]
+    assert backend.list_client_keys(user, status="inactive") == []
+    assert backend.list_client_keys(other_user) == []
+
+    reset = backend.reset_client_key(user, prod.id)
+    assert (reset.id, reset.key_name) == (prod.id, prod.key_name) and reset.api_key != prod.api_key
+    backend.delete_client_key(user, ci.id)
+    assert [k.api_key for k in backend.list_client_keys(user, client_id=acme.id)] == [reset.api_key]
+    # A client key is stored, not an API key of the emulator's API.
+    assert backend.user_for_key(reset.api_key) is None
+    for refused in (
+        lambda: backend.create_client_key(other_user, acme.id, "x"),
+        lambda: backend.reset_client_key(other_user, prod.id),
+        lambda: backend.delete_client_key(user, ci.id),
+    ):
+        with pytest.raises(NotFound):
+            refused()
+
+
+def test_webhook_deliveries_are_counted_in_the_window_and_failed_ones_retriggered(
+    backend: Backend, user: User, other_user: User
+) -> None:
+    campaign = backend.seed_campaign(user, name="C")
+    day = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    backend.record_webhook_events(user, campaign.id, ok=True, count=3, at=day)
+    backend.record_webhook_events(user, campaign.id, ok=False, count=2, at=day)
+    backend.record_webhook_events(user, campaign.id, ok=False, at=day + timedelta(days=2))
+    window = (day - timedelta(hours=1), day + timedelta(hours=1))
+
+    counts = backend.webhook_counts(user, campaign.id, *window)
+    assert (counts.total, counts.successful, counts.failed) == (5, 3, 2)
+    assert backend.webhook_counts(user, campaign.id, day, day).total == 5  # both ends included
+    assert backend.retrigger_failed_webhook_events(user, campaign.id, *window) == 2
+    assert backend.webhook_counts(user, campaign.id, *window) == WebhookCounts(successful=5, failed=0)
+    assert backend.webhook_counts(user, campaign.id, day, day + timedelta(days=3)).failed == 1
+    with pytest.raises(NotFound):
+        backend.webhook_counts(other_user, campaign.id, *window)
+
+
+def test_reset_one_user_clears_its_client_keys_and_webhook_deliveries(
+    backend: Backend, user: User, other_user: User
+) -> None:
+    for owner in (user, other_user):
+        client, _ = backend.save_client(owner, {"name": "Acme", "email": "ops@acme.example"})
+        backend.create_client_key(owner, client.id, "k")
+        backend.record_webhook_events(owner, backend.seed_campaign(owner).id, ok=False)
+    backend.reset(user)
+    assert backend.list_client_keys(user) == [] and len(backend.list_client_keys(other_user)) == 1
+    with backend.store.tx() as db:
+        rows = db.all("SELECT user_id FROM webhook_events")
+    assert [int(r["user_id"]) for r in rows] == [other_user.user_id]

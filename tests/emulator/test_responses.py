@@ -80,7 +80,8 @@ def test_read_names_differ_from_write_names(api: Api) -> None:
         assert by_id[name] == value
     assert "user_name" not in by_id and "campaign_count" in listed[0] and "campaign_count" not in by_id
     details = by_id["warmup_details"]
-    assert details["status"] == "ACTIVE" and details["warmup_reputation"].endswith("%")
+    assert details["status"] == "ACTIVE" and details["warmup_reputation"] == 100
+    assert listed[0]["warmup_details"]["warmup_reputation"] == "100%"
     assert {"warmup_max_count", "is_warmup_blocked"} <= set(details)
     assert "is_warmup_blocked" not in listed[0]["warmup_details"]
 
@@ -201,9 +202,16 @@ def test_tags_create_map_both_forms_and_list(api: Api) -> None:
     renamed = api("POST", "/email-accounts/tag-manager", json={"id": tag["id"], "name": "vip", "color": "#00ff00"})
     assert renamed.json()["data"]["name"] == "vip"
     listed = api("POST", "/email-accounts/tag-list", json={"email_ids": ["jane@acme-mail.example"]}).json()
-    assert listed == [
-        {"id": jane, "from_email": "jane@acme-mail.example", "tags": [{**tag, "name": "vip", "color": "#00ff00"}]}
-    ]
+    assert listed == {
+        "ok": True,
+        "data": [
+            {
+                "email_account_id": jane,
+                "from_email": "jane@acme-mail.example",
+                "tags": [{**tag, "name": "vip", "color": "#00ff00"}],
+            }
+        ],
+    }
     removed = api("DELETE", "/email-accounts/tag-mapping", json={"email_account_ids": [john], "tag_ids": [tag["id"]]})
     assert removed.json()["ok"] and api("GET", f"/email-accounts/{john}").json()["tags"] == []
 
@@ -292,3 +300,129 @@ def test_rate_limit_headers_on_every_response(api: Api) -> None:
     assert int(response.headers["x-ratelimit-remaining"]) == 999
     assert "x-ratelimit-reset" in response.headers
     assert response.headers["date"].endswith("GMT") and "05 Jan 2026" in response.headers["date"]
+
+
+def test_joi_reports_a_missing_key_before_an_unknown_one(api: Api) -> None:
+    body = {k: v for k, v in save_body().items() if k != "user_name"}
+    response = api("POST", "/email-accounts/save", json={**body, "username": "x"})
+    assert response.json()["validation"]["body"]["message"] == '"user_name" is required'
+
+
+def test_tag_list_shape_follows_the_switch(api: Api, emulator: Emulator) -> None:
+    jane = api.create()
+    tag = api("POST", "/tags", json={"name": "sales", "color": "#ff0000"}).json()["data"]
+    api("POST", "/email-accounts/tag-mapping", json={"email_account_ids": [jane], "tag_ids": [tag["id"]]})
+    body = {"email_ids": ["jane@acme-mail.example", "nobody@acme-mail.example"]}
+    row = {"from_email": "jane@acme-mail.example", "tags": [tag]}
+    assert api("POST", "/email-accounts/tag-list", json=body).json() == {
+        "ok": True,
+        "data": [{"email_account_id": jane, **row}],
+    }
+    emulator.set_switch("tag_list_shape", "array")
+    assert api("POST", "/email-accounts/tag-list", json=body).json() == [{"id": jane, **row}]
+
+
+def test_reconnect_has_its_own_route(api: Api, emulator: Emulator) -> None:
+    account_id = api.create()
+    emulator.backend.edit_account(account_id, {"is_smtp_success": False, "smtp_failure_error": "timeout"})
+    for body in (None, {}, {"email_account_ids": [account_id]}):
+        response = api("POST", "/email-accounts/reconnect-failed-email-accounts", json=body)
+        assert response.status_code == 200 and response.json()["ok"] is True, response.text
+    assert api("GET", f"/email-accounts/{account_id}").json()["is_smtp_success"] is True
+    assert api("POST", "/email-accounts/reconnect-failed-email-accounts", json=[1]).status_code == 400
+
+
+def test_warmup_reputation_by_id_follows_the_switch_and_the_list_stays_a_string(api: Api, emulator: Emulator) -> None:
+    account_id = api.create()
+    emulator.backend.edit_account(account_id, {"warmup_details": {"warmup_reputation": "87%"}})
+
+    def by_id() -> object:
+        return api("GET", f"/email-accounts/{account_id}").json()["warmup_details"]["warmup_reputation"]
+
+    assert by_id() == 87
+    emulator.set_switch("reputation_by_id", "string")
+    assert by_id() == "87%"
+    assert api("GET", "/email-accounts/").json()[0]["warmup_details"]["warmup_reputation"] == "87%"
+
+
+def test_attach_accepts_auto_adjust_warmup_unless_switched_off(api: Api, emulator: Emulator) -> None:
+    account_id = api.create()
+    user = emulator.backend.user_for_key(api.api_key or "")
+    assert user is not None
+    emulator.backend.seed_campaign(user, campaign_id=5, name="C")
+    body = {"email_account_ids": [account_id], "auto_adjust_warmup": True}
+    assert api("POST", "/campaigns/5/email-accounts", json=body).json()["ok"] is True
+    detach_with_it = api("DELETE", "/campaigns/5/email-accounts", json=body)
+    assert detach_with_it.json()["validation"]["body"]["message"] == '"auto_adjust_warmup" is not allowed'
+    emulator.set_switch("attach_auto_adjust_warmup", False)
+    refused = api("POST", "/campaigns/5/email-accounts", json=body)
+    assert refused.status_code == 400
+    assert refused.json()["validation"]["body"]["message"] == '"auto_adjust_warmup" is not allowed'
+
+
+def test_client_api_keys_create_list_reset_delete(api: Api) -> None:
+    client_id = api("POST", "/client/save", json={"name": "Acme", "email": "ops@acme.example"}).json()["clientId"]
+    created = api("POST", "/client/api-key", json={"clientId": client_id, "keyName": "Production Key"})
+    assert created.status_code == 200 and created.json()["ok"] is True
+    key = created.json()["data"]
+    assert set(key) == {"id", "client_id", "key_name", "api_key", "status", "created_at"}
+    assert (key["client_id"], key["key_name"], key["status"]) == (client_id, "Production Key", "active")
+    api("POST", "/client/api-key", json={"clientId": client_id, "keyName": "ci"})
+
+    listed = api("GET", "/client/api-key", clientId=client_id, keyName="prod").json()
+    assert set(listed) == {"message", "data"} and listed["data"] == [key]
+    assert api("GET", "/client/api-key", status="inactive").json()["data"] == []
+    assert len(api("GET", "/client/api-key").json()["data"]) == 2
+
+    reset = api("PUT", f"/client/api-key/reset/{key['id']}").json()["data"]
+    assert reset["id"] == key["id"] and reset["api_key"] != key["api_key"]
+    assert api("DELETE", f"/client/api-key/{key['id']}").json()["ok"] is True
+    assert api("DELETE", f"/client/api-key/{key['id']}").status_code == 404
+    assert api("PUT", f"/client/api-key/reset/{key['id']}").status_code == 404
+    # Stored only: a client key is not accepted by the emulator's API.
+    assert Api(api.http, reset["api_key"])("GET", "/email-accounts/").status_code == 401
+
+
+def test_client_api_key_validation(api: Api) -> None:
+    client_id = api("POST", "/client/save", json={"name": "Acme", "email": "ops@acme.example"}).json()["clientId"]
+
+    def message(body: object) -> str:
+        response = api("POST", "/client/api-key", json=body)
+        assert response.status_code == 400
+        return str(response.json()["validation"]["body"]["message"])
+
+    assert message({"keyName": "k", "name": "x"}) == '"clientId" is required'
+    assert message({"clientId": client_id, "keyName": "no/slash"}).startswith(
+        '"keyName" with value "no/slash" fails to match the required pattern'
+    )
+    assert message({"clientId": client_id, "keyName": "k", "status": "active"}) == '"status" is not allowed'
+    missing = api("POST", "/client/api-key", json={"clientId": 4, "keyName": "k"})
+    assert (missing.status_code, missing.json()) == (404, {"ok": False, "message": "Client not found"})
+    assert api("GET", "/client/api-key", status="revoked").status_code == 400
+
+
+def test_campaign_webhook_summary_and_retrigger(api: Api, emulator: Emulator) -> None:
+    user = emulator.backend.user_for_key(api.api_key or "")
+    assert user is not None
+    emulator.backend.seed_campaign(user, campaign_id=9, name="C")
+    now = emulator.clock.now()
+    emulator.backend.record_webhook_events(user, 9, ok=True, count=3, at=now)
+    emulator.backend.record_webhook_events(user, 9, ok=False, at=now)
+    window = {"fromTime": "2026-01-01T00:00:00.000Z", "toTime": "2026-01-31T23:59:59.999Z"}
+
+    summary = api("GET", "/campaigns/9/webhooks/summary", **window).json()
+    assert summary == {"total_calls": 4, "successful_calls": 3, "failed_calls": 1, "success_rate": 75.0}
+    emulator.set_switch("webhook_summary_shape", "cli")
+    assert api("GET", "/campaigns/9/webhooks/summary", **window).json() == {"total": 4, "success": 3, "failed": 1}
+
+    retriggered = api("POST", "/campaigns/9/webhooks/retrigger-failed-events", json=window)
+    assert retriggered.json() == {"success": True, "retriggered_count": 1}
+    assert api("GET", "/campaigns/9/webhooks/summary", **window).json()["failed"] == 0
+
+    missing = api("GET", "/campaigns/9/webhooks/summary", toTime=window["toTime"])
+    assert missing.status_code == 400
+    assert missing.json()["validation"]["query"]["message"] == '"fromTime" is required'
+    bad = api("POST", "/campaigns/9/webhooks/retrigger-failed-events", json={**window, "toTime": "soon"})
+    assert bad.json()["validation"]["body"]["message"] == '"toTime" must be in ISO 8601 date format'
+    assert api("GET", "/campaigns/10/webhooks/summary", **window).status_code == 404
+    assert api("POST", "/campaigns/10/webhooks/retrigger-failed-events", json=window).status_code == 404

@@ -1,10 +1,15 @@
-"""Rate-limit parsing and switches."""
+"""Rate-limit parsing and switches (and their table in docs/emulator.md)."""
 
 from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
 
 import pytest
 
 from mailfleet.emulator.settings import RateLimit, Switches
+from mailfleet.workspace import find_pulumi_project
 
 
 def test_rate_limit_parse() -> None:
@@ -23,3 +28,34 @@ def test_switch_values_are_checked() -> None:
     for name, value in (("delete_enabled", "yes"), ("campaign_webhook_delete", "query"), ("rate_limit", "x"), ("x", 1)):
         with pytest.raises(ValueError):
             switches.set(name, value)
+
+
+def test_new_switches_default_to_the_documented_behaviour_and_check_values() -> None:
+    switches = Switches()
+    assert (switches.tag_list_shape, switches.webhook_summary_shape) == ("envelope", "docs")
+    assert switches.reputation_by_id == "number" and switches.attach_auto_adjust_warmup is True
+    changed = {
+        "tag_list_shape": "array",
+        "webhook_summary_shape": "cli",
+        "reputation_by_id": "string",
+        "attach_auto_adjust_warmup": False,
+    }
+    for name, value in changed.items():
+        switches.set(name, value)
+    assert switches.as_dict() == {**Switches().as_dict(), **changed}
+    for name, value in (
+        ("tag_list_shape", "object"),
+        ("webhook_summary_shape", "both"),
+        ("reputation_by_id", 95),
+        ("attach_auto_adjust_warmup", "true"),
+    ):
+        with pytest.raises(ValueError, match=name):
+            switches.set(name, value)
+
+
+def test_the_docs_switch_table_agrees_with_the_switches() -> None:
+    doc = find_pulumi_project(Path(__file__).parent) / "docs" / "emulator.md"
+    rows = re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", doc.read_text(encoding="utf-8"), re.MULTILINE)
+    # The table shows strings as they are and other values as JSON.
+    shown = {name: v if isinstance(v, str) else json.dumps(v) for name, v in Switches().as_dict().items()}
+    assert dict(rows) == shown

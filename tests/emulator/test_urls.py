@@ -27,3 +27,20 @@ def test_every_route_has_a_handler() -> None:
     from mailfleet.emulator.responses import HANDLERS
 
     assert {r.name for r in urls.ROUTES} == set(HANDLERS)
+
+
+def test_fixed_paths_win_over_id_routes() -> None:
+    s = Switches(campaign_webhook_delete="both")
+    assert urls.endpoint_of("POST", "/api/v1/email-accounts/reconnect-failed-email-accounts", s) == (
+        "POST /email-accounts/reconnect-failed-email-accounts"
+    )
+    assert urls.endpoint_of("POST", "/api/v1/email-accounts/12", s) == "POST /email-accounts/{id}"
+    assert urls.endpoint_of("GET", "/api/v1/campaigns/3/webhooks/summary", s) == (
+        "GET /campaigns/{campaign_id}/webhooks/summary"
+    )
+    assert urls.endpoint_of("DELETE", "/api/v1/campaigns/3/webhooks/summary", s) == (
+        "DELETE /campaigns/{campaign_id}/webhooks/{id}"
+    )
+    assert urls.endpoint_of("PUT", "/api/v1/client/api-key/reset/7", s) == "PUT /client/api-key/reset/{id}"
+    assert urls.endpoint_of("DELETE", "/api/v1/client/api-key/7", s) == "DELETE /client/api-key/{id}"
+    assert urls.endpoint_of("GET", "/api/v1/client/api-key/", s) == "GET /client/api-key"

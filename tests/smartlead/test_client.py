@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Callable
 
 import httpx
@@ -13,10 +15,12 @@ from mailfleet.smartlead import (
     AccountSettings,
     EmailAccountWrite,
     RequestRecord,
+    ServerError,
     SmartleadClient,
     Tag,
     UnexpectedResponseError,
     WarmupSettings,
+    scrub,
 )
 from tests.smartlead._support import API_KEY, BASE_URL, account_row, body_of
 
@@ -324,6 +328,14 @@ def test_update_tag(router: respx.Router, client: SmartleadClient) -> None:
         [{"email": "a@x.test", "tags": [{"id": 1, "name": "s", "color": "#1"}]}],
         {"ok": True, "data": [{"email_account": "a@x.test", "tag_id": 1, "tag_name": "s", "tag_color": "#1"}]},
         {"a@x.test": [{"id": 1, "name": "s", "color": "#1"}]},
+        # The documented answer, and the bare array the emulator sends with tag_list_shape=array.
+        {
+            "ok": True,
+            "data": [
+                {"email_account_id": 101, "from_email": "a@x.test", "tags": [{"id": 1, "name": "s", "color": "#1"}]}
+            ],
+        },
+        [{"id": 101, "from_email": "a@x.test", "tags": [{"id": 1, "name": "s", "color": "#1"}]}],
     ],
 )
 def test_list_tags_for_emails(answer: object, router: respx.Router, client: SmartleadClient) -> None:
@@ -359,6 +371,8 @@ def test_campaign_accounts(router: respx.Router, client: SmartleadClient) -> Non
     assert listing.call_count == 1 and attach.call_count == 1
     assert body_of(attach.calls.last.request) == {"email_account_ids": [1, 2]}
     assert body_of(detach.calls.last.request) == {"email_account_ids": [2]}
+    client.attach_accounts(48213, [3], auto_adjust_warmup=True)
+    assert body_of(attach.calls.last.request) == {"email_account_ids": [3], "auto_adjust_warmup": True}
 
 
 # ------------------------------------------------------------------ campaign webhooks
@@ -439,3 +453,190 @@ def test_account_webhooks(router: respx.Router, client: SmartleadClient) -> None
 def test_webhook_scope_is_checked(client: SmartleadClient) -> None:
     with pytest.raises(ValueError):
         client.create_webhook(url="https://h.test", event_types=[], association_type="team")
+
+
+# ------------------------------------------------------------------ reputation on GET by id
+
+
+@pytest.mark.parametrize("reputation", [87, "87%", 87.0, "87"])
+def test_get_by_id_reads_reputation_as_number_or_string(
+    reputation: object, router: respx.Router, client: SmartleadClient
+) -> None:
+    details = {"status": "ACTIVE", "warmup_reputation": reputation, "warmup_max_count": 20}
+    router.get("/email-accounts/5/").respond(200, json=account_row(5, "a@b.test", warmup_details=details))
+    warmup = client.get_email_account(5).warmup
+    assert warmup is not None and warmup.reputation == 87.0
+
+
+# ------------------------------------------------------------------ reconnect
+
+
+def test_reconnect_failed_accounts_is_a_bulk_post_not_retried_when_ambiguous(
+    router: respx.Router, client: SmartleadClient
+) -> None:
+    route = router.post("/email-accounts/reconnect-failed-email-accounts").mock(
+        side_effect=[httpx.Response(200, json={"ok": True, "message": "started"}), httpx.Response(502)]
+    )
+    client.reconnect_failed_email_accounts()
+    assert body_of(route.calls.last.request) == {}
+    with pytest.raises(ServerError):
+        client.reconnect_failed_email_accounts()
+    assert route.call_count == 2  # the 502 was not retried: it may have counted against the daily limit
+
+
+# ------------------------------------------------------------------ client API keys
+
+KEY_VALUE = "9f3e2d1c-0b4a-4c5d-8e7f-6a5b4c3d2e1f_clkey01"
+RESET_VALUE = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d_clkey02"
+
+
+def _key(key_id: int = 45, value: str = KEY_VALUE, name: str = "Production Key") -> dict[str, object]:
+    return {
+        "id": key_id,
+        "client_id": 301,
+        "key_name": name,
+        "api_key": value,
+        "status": "active",
+        "created_at": "2025-12-01T10:00:00.000Z",
+    }
+
+
+def test_list_client_api_keys_sends_the_filters_and_reads_the_envelope(
+    router: respx.Router, client: SmartleadClient
+) -> None:
+    route = router.get("/client/api-key").respond(200, json={"message": "ok", "data": [_key()]})
+    keys = client.list_client_api_keys(client_id=301, status="active", key_name="Prod")
+    assert [(k.id, k.client_id, k.key_name, k.status, k.api_key) for k in keys] == [
+        (45, 301, "Production Key", "active", KEY_VALUE)
+    ]
+    params = route.calls.last.request.url.params
+    assert (params["clientId"], params["status"], params["keyName"]) == ("301", "active", "Prod")
+    client.list_client_api_keys()
+    assert set(route.calls.last.request.url.params) == {"api_key"}
+
+
+def test_create_client_api_key_returns_the_answered_key(router: respx.Router, client: SmartleadClient) -> None:
+    listing = router.get("/client/api-key").respond(200, json={"message": "ok", "data": []})
+    create = router.post("/client/api-key").respond(200, json={"ok": True, "data": _key()})
+    key = client.create_client_api_key(301, "Production Key")
+    assert (key.id, key.api_key) == (45, KEY_VALUE)
+    assert body_of(create.calls.last.request) == {"clientId": 301, "keyName": "Production Key"}
+    assert listing.call_count == 1  # the keys that existed before
+
+
+def test_create_client_api_key_without_a_record_finds_the_new_key(
+    router: respx.Router, client: SmartleadClient
+) -> None:
+    router.get("/client/api-key").mock(
+        side_effect=[
+            httpx.Response(200, json={"message": "ok", "data": [_key(44, RESET_VALUE)]}),  # same name, older
+            httpx.Response(200, json={"message": "ok", "data": [_key(44, RESET_VALUE), _key()]}),
+        ]
+    )
+    router.post("/client/api-key").respond(200, json={"ok": True})
+    assert client.create_client_api_key(301, "Production Key").id == 45
+
+
+def test_create_client_api_key_after_an_ambiguous_failure_never_makes_two(
+    router: respx.Router, client: SmartleadClient
+) -> None:
+    router.get("/client/api-key").mock(
+        side_effect=[
+            httpx.Response(200, json={"message": "ok", "data": []}),
+            httpx.Response(200, json={"message": "ok", "data": [_key()]}),  # the 502 had created it
+        ]
+    )
+    create = router.post("/client/api-key").respond(502)
+    assert client.create_client_api_key(301, "Production Key").id == 45
+    assert create.call_count == 1
+
+
+def test_reset_client_api_key_returns_the_new_value(router: respx.Router, client: SmartleadClient) -> None:
+    reset = router.put("/client/api-key/reset/45").respond(200, json={"ok": True, "data": _key(value=RESET_VALUE)})
+    assert client.reset_client_api_key(45).api_key == RESET_VALUE
+    assert reset.call_count == 1
+    reset.respond(200, json={"ok": True})
+    router.get("/client/api-key").respond(200, json={"message": "ok", "data": [_key(value=RESET_VALUE)]})
+    assert client.reset_client_api_key(45).api_key == RESET_VALUE
+    router.get("/client/api-key").respond(200, json={"message": "ok", "data": []})
+    with pytest.raises(UnexpectedResponseError, match="key 45 cannot be found"):
+        client.reset_client_api_key(45)
+
+
+def test_delete_client_api_key(router: respx.Router, client: SmartleadClient) -> None:
+    route = router.delete("/client/api-key/45").respond(200, json={"ok": True})
+    client.delete_client_api_key(45)
+    assert route.call_count == 1
+
+
+def test_client_api_keys_never_reach_reprs_logs_or_errors(
+    router: respx.Router, client: SmartleadClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    odd = "cl_live_a1b2c3d4e5f6g7h8"  # the docs' example shape, which no pattern recognises
+    caplog.set_level(logging.DEBUG)
+    router.get("/client/api-key").respond(200, json={"message": "ok", "data": [_key(value=odd)]})
+    key = client.list_client_api_keys()[0]
+    assert key.api_key == odd and odd not in repr(key) and odd not in str(key)
+    # Once read, the value is masked wherever it shows up later: here an error quoting a body that has it outside
+    # any "api_key" field, and a log line.
+    assert scrub(f"the key is {odd}") == "the key is ***"
+    router.put("/client/api-key/reset/45").respond(200, json={"ok": True})
+    router.get("/client/api-key").respond(200, json={"message": f"shown once: {odd}", "data": [{"key_name": "x"}]})
+    with pytest.raises(UnexpectedResponseError) as raised:
+        client.reset_client_api_key(45)
+    assert "shown once: ***" in str(raised.value)
+    assert odd not in str(raised.value) and odd not in repr(raised.value)
+    logging.getLogger("mailfleet.smartlead").warning("reset %s", odd)
+    assert "reset ***" in caplog.text and odd not in caplog.text
+
+
+# ------------------------------------------------------------------ campaign webhook summary and retrigger
+
+_CET = dt.timezone(dt.timedelta(hours=2))
+WINDOW = (dt.datetime(2024, 1, 1, tzinfo=dt.UTC), dt.datetime(2024, 2, 1, 1, 59, 59, 999_000, tzinfo=_CET))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"total_calls": 150, "successful_calls": 145, "failed_calls": 5, "success_rate": 96.7},
+        {"total": 150, "success": 145, "failed": 5},
+        {"success": True, "data": {"total": 150, "success": 145, "failed": 5}},
+    ],
+)
+def test_webhook_summary_reads_the_docs_and_the_cli_shapes(
+    answer: dict[str, object], router: respx.Router, client: SmartleadClient
+) -> None:
+    route = router.get("/campaigns/3/webhooks/summary").respond(200, json=answer)
+    summary = client.get_campaign_webhook_summary(3, *WINDOW)
+    assert (summary.total, summary.successful, summary.failed, summary.success_rate) == (150, 145, 5, 96.7)
+    params = route.calls.last.request.url.params
+    assert (params["fromTime"], params["toTime"]) == ("2024-01-01T00:00:00.000Z", "2024-01-31T23:59:59.999Z")
+
+
+def test_webhook_window_must_be_timezone_aware(router: respx.Router, client: SmartleadClient) -> None:
+    route = router.get("/campaigns/3/webhooks/summary").respond(200, json={})
+    with pytest.raises(ValueError, match="timezone-aware"):
+        client.get_campaign_webhook_summary(3, dt.datetime(2024, 1, 1), WINDOW[1])
+    assert route.call_count == 0
+
+
+def test_retrigger_sends_the_window_and_is_not_repeated_after_an_ambiguous_failure(
+    router: respx.Router, client: SmartleadClient
+) -> None:
+    route = router.post("/campaigns/3/webhooks/retrigger-failed-events").mock(
+        side_effect=[
+            httpx.Response(200, json={"success": True, "retriggered_count": 5}),
+            httpx.Response(200, json={"ok": True}),
+            httpx.Response(502),
+        ]
+    )
+    assert client.retrigger_failed_webhook_events(3, *WINDOW) == 5
+    assert body_of(route.calls.last.request) == {
+        "fromTime": "2024-01-01T00:00:00.000Z",
+        "toTime": "2024-01-31T23:59:59.999Z",
+    }
+    assert client.retrigger_failed_webhook_events(3, *WINDOW) is None
+    with pytest.raises(ServerError):
+        client.retrigger_failed_webhook_events(3, *WINDOW)
+    assert route.call_count == 3

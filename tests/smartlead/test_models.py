@@ -10,6 +10,7 @@ from mailfleet.smartlead.models import (
     UNSET,
     AccountSettings,
     CampaignWebhook,
+    ClientApiKey,
     EmailAccount,
     EmailAccountWrite,
     SmartleadClientRecord,
@@ -18,6 +19,7 @@ from mailfleet.smartlead.models import (
     WarmupSettings,
     WarmupStats,
     Webhook,
+    WebhookSummary,
     extract_client_id,
     extract_email_account_id,
 )
@@ -316,3 +318,40 @@ def test_extract_email_account_id(body: object, expected: int | None) -> None:
 )
 def test_extract_client_id(body: object, expected: int | None) -> None:
     assert extract_client_id(body) == expected
+
+
+def test_client_api_key_reads_the_cli_schema_and_hides_the_value() -> None:
+    key = ClientApiKey.from_api(
+        {
+            "id": "45",
+            "client_id": 301,
+            "key_name": "Production Key",
+            "api_key": "cl_live_secret_value",
+            "status": "active",
+            "created_at": "2025-12-01T10:00:00.000Z",
+        }
+    )
+    assert (key.id, key.client_id, key.key_name, key.status) == (45, 301, "Production Key", "active")
+    assert key.api_key == "cl_live_secret_value" and "cl_live_secret_value" not in repr(key)
+    assert key.created_at == dt.datetime(2025, 12, 1, 10, tzinfo=dt.UTC)
+    camel = ClientApiKey.from_api({"id": 7, "clientId": 3, "keyName": "ci", "apiKey": "v"})
+    assert (camel.client_id, camel.key_name, camel.api_key, camel.status) == (3, "ci", "v", None)
+    with pytest.raises(ValueError):
+        ClientApiKey.from_api({"key_name": "no id"})
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"total_calls": 150, "successful_calls": 145, "failed_calls": 5, "success_rate": 96.7}, (150, 145, 5, 96.7)),
+        ({"total": 4, "success": 3, "failed": 1}, (4, 3, 1, 75.0)),
+        ({"total": "4", "success": "3", "failed": "1"}, (4, 3, 1, 75.0)),
+        ({"success": True, "data": {"total_calls": 2, "successful_calls": 2, "failed_calls": 0}}, (2, 2, 0, 100.0)),
+        ({"success": 3, "failed": 1}, (4, 3, 1, 75.0)),
+        ({"total": 0, "success": 0, "failed": 0}, (0, 0, 0, None)),
+        ({}, (0, 0, 0, None)),
+    ],
+)
+def test_webhook_summary_reads_both_shapes(body: object, expected: tuple[object, ...]) -> None:
+    summary = WebhookSummary.from_api(body)
+    assert (summary.total, summary.successful, summary.failed, summary.success_rate) == expected
