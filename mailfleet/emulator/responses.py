@@ -21,9 +21,19 @@ from mailfleet.emulator.exceptions import (
     Rejected,
     VerificationFailed,
 )
-from mailfleet.emulator.models import ACCOUNT_TYPES, EVENT_TYPES, AccountView, Backend, Client, ClientApiKey, User
+from mailfleet.emulator.models import (
+    ACCOUNT_TYPES,
+    EVENT_TYPES,
+    Account,
+    AccountView,
+    Backend,
+    Client,
+    ClientApiKey,
+    User,
+)
 from mailfleet.emulator.settings import Switches
 from mailfleet.emulator.validation import F, validate
+from mailfleet.smartlead.fields import SMARTLEAD_FIELDS
 
 Result = tuple[int, Any]
 
@@ -71,32 +81,17 @@ def account_json(view: AccountView, *, detail: bool, campaigns: bool = False) ->
         "user_id": a.user_id,
         "created_at": a.created_at,
         "updated_at": a.updated_at,
-        "from_name": a.from_name,
         "from_email": a.from_email,
-        "username": a.user_name,
+        **settings_json(a),
         "password": a.password,
-        "smtp_host": a.smtp_host,
-        "smtp_port": a.smtp_port,
-        "smtp_port_type": a.smtp_port_type,
-        "message_per_day": a.max_email_per_day,
-        "different_reply_to_address": a.different_reply_to_address,
         "is_different_imap_account": bool((a.imap_user_name and a.imap_user_name != a.user_name) or a.imap_password),
-        "imap_username": a.imap_user_name or a.user_name,
         "imap_password": a.imap_password or a.password,
-        "imap_host": a.imap_host,
-        "imap_port": a.imap_port,
-        "imap_port_type": a.imap_port_type,
-        "signature": a.signature,
-        "custom_tracking_domain": a.custom_tracking_url,
-        "bcc_email": a.bcc,
         "is_smtp_success": a.is_smtp_success,
         "is_imap_success": a.is_imap_success,
         "smtp_failure_error": a.smtp_failure_error,
         "imap_failure_error": a.imap_failure_error,
         "type": a.type,
         "daily_sent_count": a.daily_sent_count,
-        "minTimeToWaitInMins": a.time_to_wait_in_mins,
-        "client_id": a.client_id,
         "is_suspended": a.is_suspended,
         "warmup_details": details,
         "tags": [{"id": t["id"], "name": t["name"], "color": t["color"]} for t in view.tags],
@@ -105,6 +100,17 @@ def account_json(view: AccountView, *, detail: bool, campaigns: bool = False) ->
         out["campaign_count"] = len(view.campaign_ids)
     if campaigns:
         out["campaign_ids"] = list(view.campaign_ids)
+    return out
+
+
+_TOP_LEVEL_SETTINGS = tuple(m for m in SMARTLEAD_FIELDS if len(m.read) == 1)
+
+
+def settings_json(a: Account) -> dict[str, Any]:
+    """The account's settings under the names Smartlead reads them by (the field table's read paths)."""
+    out = {m.read[0]: getattr(a, m.write) for m in _TOP_LEVEL_SETTINGS}
+    # IMAP without a login of its own logs in with the SMTP one, and Smartlead shows that login.
+    out["imap_username"] = a.imap_user_name or a.user_name
     return out
 
 
