@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
-from tests.reliability.conftest import Figures, Fleet, emails_for, fresh_fleet
+from mailfleet.testing.fleets import Figures, Fleet, emails_for, fresh_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
