@@ -3,6 +3,7 @@ test that runs the Pulumi CLI must be marked e2e."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -59,9 +60,18 @@ def test_a_session_that_stops_what_it_started_passes(session: pytest.Pytester) -
     session.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
-def test_only_a_test_marked_e2e_may_look_for_the_pulumi_cli(session: pytest.Pytester) -> None:
+def test_only_a_test_marked_e2e_may_look_for_the_pulumi_cli(
+    session: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A `pulumi` on PATH, as `. .mailfleet/env` puts it there.
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "pulumi").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "pulumi").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
     session.makepyfile(
         test_tiers="""
+        import shutil
+
         import pytest
         from mailfleet.errors import SetupError
         from mailfleet.testing.projects import pulumi_bin
@@ -69,10 +79,12 @@ def test_only_a_test_marked_e2e_may_look_for_the_pulumi_cli(session: pytest.Pyte
         def test_unit():
             with pytest.raises(SetupError, match="test_unit runs the Pulumi CLI, so it must be marked e2e"):
                 pulumi_bin()
+            assert shutil.which("pulumi") is None
 
         @pytest.mark.e2e
         def test_end_to_end():
             # Found after `make setup`; in a checkout without it, the set-up error and not the marker's.
+            assert shutil.which("pulumi") is not None
             try:
                 assert pulumi_bin().is_dir()
             except SetupError as error:
