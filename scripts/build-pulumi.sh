@@ -9,7 +9,7 @@
 # The Python language host is a separate Go module with no tag, which the proxy here refuses; when it cannot be had,
 # mailfleet's own runtime (mailfleet/langhost.py) is installed under its name.
 # The CLI that mailfleet runs is then assembled in a directory of its own, named by the hash of mailfleet's plugin
-# launcher (scripts/python-plugin-launcher): the same `pulumi` binary (hard-linked, else copied), with the launcher as
+# launcher (scripts/python-plugin-launcher), as mailfleet-<hash>/bin (the Automation API wants a root with bin/pulumi): the same `pulumi` binary (hard-linked, else copied), with the launcher as
 # the dynamic-provider host and, unless Pulumi's own language host is there, as the language host. Both plugins then
 # exit once the engine that started them is gone (docs/reliability.md). Checkouts with another launcher share the
 # build but never each other's launchers.
@@ -26,7 +26,7 @@ OUT="$CACHE_ROOT/pulumi/$PULUMI_VERSION"
 BIN="$OUT/bin"
 REQUIRED=(pulumi pulumi-language-python pulumi-resource-pulumi-python)
 LAUNCHER="$here/python-plugin-launcher"
-DEST="$OUT/bin-$(sha256sum "$LAUNCHER" | cut -c1-12)"
+DEST="$OUT/mailfleet-$(sha256sum "$LAUNCHER" | cut -c1-12)/bin"
 
 log() { printf 'build-pulumi: %s\n' "$*" >&2; }
 
@@ -63,7 +63,7 @@ assemble() {
 if complete_in "$DEST"; then
   echo "$DEST"; exit 0
 fi
-mkdir -p "$OUT"
+mkdir -p "$(dirname "$DEST")"
 
 if complete_in "$BIN"; then
   assemble "$BIN"; exit 0
