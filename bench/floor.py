@@ -19,6 +19,14 @@ from mailfleet.spec import load_tenants
 from resources.fleet import mailbox_props
 from resources.tenant import Tenant
 
+# The ``__main__.py`` of the engine-floor project copies (``mailfleet.testing.projects.make_project(program=...)``).
+FLOOR_PROGRAM = '''"""Engine floor: the same resources as the fleet, through a provider that calls no API."""
+
+from bench.floor import declare_floor
+
+declare_floor()
+'''
+
 _ids = itertools.count(1)
 _ids_lock = threading.Lock()
 

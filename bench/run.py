@@ -28,10 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.fleet import PASSWORD_ENV, REPO, TAGS, bench_password, make_project, write_specs
+from bench.floor import FLOOR_PROGRAM
 from mailfleet.deepcheck import DEFAULT_DEEP_BUDGET
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
-from mailfleet.workspace import LocalState, PulumiCLI
+from mailfleet.testing.projects import REPO, mailfleet_command, make_project, project_cli, pulumi_bin
+from mailfleet.testing.synthetic import PASSWORD_ENV, TAGS, bench_password, write_specs
+from mailfleet.workspace import PulumiCLI
 
 RESULTS = REPO / "bench" / "results.json"
 PASSPHRASE = "bench-only-passphrase"
@@ -126,20 +128,11 @@ def new_stack(
     work: Path, kind: str, tenants: int, emulator: RunningEmulator, rate_limit: str, *, first: int = 0
 ) -> Stack:
     name = f"{kind}-{tenants * MAILBOXES_PER_TENANT}"
-    directory = make_project(work / name, floor=kind == "floor")
+    directory = make_project(work / name, program=FLOOR_PROGRAM if kind == "floor" else None)
     write_specs(directory / "specs" / "tenants", tenants, MAILBOXES_PER_TENANT, first=first)
     (work / "backend").mkdir(exist_ok=True)
-    cli = PulumiCLI(
-        binary_dir=LocalState(REPO).pulumi_bin,
-        project_dir=directory,
-        stack=name,
-        environment={
-            "PULUMI_HOME": str(work / "pulumi-home"),
-            "PULUMI_BACKEND_URL": f"file://{work / 'backend'}",
-            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-            "PULUMI_PYTHON_CMD": str(REPO / ".venv" / "bin" / "python"),
-        },
-    )
+    backend_url = f"file://{work / 'backend'}"
+    cli = project_cli(directory, name, home=work / "pulumi-home", backend_url=backend_url, passphrase=PASSPHRASE)
     if kind == "mailfleet":
         cli.configure_stack(emulator.base_url, emulator.api_key, {"mailfleet:rateLimit": rate_limit})
     else:
@@ -191,10 +184,6 @@ def target_for(op: str, mailboxes: int, tenants: int) -> int | None:
 
 
 # ------------------------------------------------------------------------------------------------ scenarios
-
-
-def mailfleet_command(*args: str) -> list[str]:
-    return [str(REPO / ".venv" / "bin" / "mailfleet"), *args]
 
 
 def command_available(name: str) -> str | None:
@@ -430,7 +419,7 @@ def machine() -> dict[str, Any]:
     with contextlib.suppress(OSError, ValueError, IndexError):
         memory_gb = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
     pulumi_version = subprocess.run(
-        [str(LocalState(REPO).pulumi_bin / "pulumi"), "version"], capture_output=True, text=True, check=False
+        [str(pulumi_bin() / "pulumi"), "version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     return {
         "cpu": cpu,

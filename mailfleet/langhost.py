@@ -1,9 +1,10 @@
 """The ``python`` language runtime for the Pulumi CLI, for a CLI built without ``pulumi-language-python``.
 
 The Go module proxy these machines reach does not serve Pulumi's Python language host (it has no tag of its own), so
-``scripts/build-pulumi.sh`` installs a two-line launcher under that name which runs this module. It is a gRPC
-``LanguageRuntime`` server, as the real host is: the CLI starts it with the engine's address as the last argument,
-reads the port from the first line of stdout, then asks it to ``Run`` the project's ``__main__.py``.
+``scripts/build-pulumi.sh`` installs a launcher under that name (``scripts/python-plugin-launcher``) which runs this
+module. It is a gRPC ``LanguageRuntime`` server, as the real host is: the CLI starts it with the engine's address as
+the last argument, reads the port from the first line of stdout, then asks it to ``Run`` the project's
+``__main__.py``. It exits as soon as the engine that started it is gone (:mod:`mailfleet.lifeline`).
 
 The work of running a program inside the engine is the SDK's own: ``pulumi.automation``'s ``LanguageServer`` (which
 serves inline programs) does it, and this module only tells it which file to run. A CLI installed by Pulumi's own
@@ -26,6 +27,8 @@ from pulumi.errors import RunError
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc
 from pulumi.runtime.stack import ResourceRegistrationFailed
+
+from mailfleet.lifeline import exit_with_parent
 
 
 def program_path(request: Any) -> Path:
@@ -99,6 +102,8 @@ class ProjectLanguageServer(LanguageServer):
 
 
 def main() -> int:
+    # Pulumi starts its plugins in process groups of their own: when the CLI is killed, nothing else would end us.
+    exit_with_parent()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_GRPC_CHANNEL_OPTIONS)
     language_pb2_grpc.add_LanguageRuntimeServicer_to_server(ProjectLanguageServer(), server)
     port = server.add_insecure_port("127.0.0.1:0")

@@ -8,6 +8,11 @@
 #      copied; `go install` cannot be used because pkg/go.mod has a local replace).
 # The Python language host is a separate Go module with no tag, which the proxy here refuses; when it cannot be had,
 # mailfleet's own runtime (mailfleet/langhost.py) is installed under its name.
+# The CLI that mailfleet runs is then assembled in a directory of its own, named by the hash of mailfleet's plugin
+# launcher (scripts/python-plugin-launcher), as mailfleet-<hash>/bin (the Automation API wants a root with bin/pulumi): the same `pulumi` binary (hard-linked, else copied), with the launcher as
+# the dynamic-provider host and, unless Pulumi's own language host is there, as the language host. Both plugins then
+# exit once the engine that started them is gone (docs/reliability.md). Checkouts with another launcher share the
+# build but never each other's launchers.
 # Prints the directory that holds the binaries as the last line of stdout; progress goes to stderr.
 set -euo pipefail
 
@@ -20,6 +25,8 @@ CACHE_ROOT="${MAILFLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mailfleet}"
 OUT="$CACHE_ROOT/pulumi/$PULUMI_VERSION"
 BIN="$OUT/bin"
 REQUIRED=(pulumi pulumi-language-python pulumi-resource-pulumi-python)
+LAUNCHER="$here/python-plugin-launcher"
+DEST="$OUT/mailfleet-$(sha256sum "$LAUNCHER" | cut -c1-12)/bin"
 
 log() { printf 'build-pulumi: %s\n' "$*" >&2; }
 
@@ -29,15 +36,44 @@ complete_in() {
   [ "$("$dir/pulumi" version 2>/dev/null | cut -d. -f1,2)" = "${PULUMI_VERSION%.*}" ]
 }
 
+# Link a file (no copy of the 150 MB binary) where the file system allows it, else copy it. Never a symlink: the CLI
+# looks for its bundled plugins next to its own resolved path.
+place() { ln "$1" "$2" 2>/dev/null || cp -p "$1" "$2"; }
+
+# The CLI from the Pulumi binaries in $1, with mailfleet's launcher; prints its directory.
+assemble() {
+  local src=$1 tmp f
+  tmp=$(mktemp -d "$OUT/.assemble.XXXXXX")
+  place "$src/pulumi" "$tmp/pulumi"
+  if [ -x "$src/pulumi-language-python-exec" ]; then
+    # Pulumi's own language host (it runs pulumi-language-python-exec beside it).
+    for f in pulumi-language-python pulumi-language-python-exec; do place "$src/$f" "$tmp/$f"; done
+  else
+    install -m 0755 "$LAUNCHER" "$tmp/pulumi-language-python"
+  fi
+  install -m 0755 "$LAUNCHER" "$tmp/pulumi-resource-pulumi-python"
+  chmod 0755 "$tmp"
+  # Another set-up may have assembled the same directory meanwhile: then keep that one.
+  [ -e "$DEST" ] || mv "$tmp" "$DEST"
+  rm -rf "$tmp"
+  complete_in "$DEST" || { log "could not assemble $DEST"; exit 1; }
+  echo "$DEST"
+}
+
+if complete_in "$DEST"; then
+  echo "$DEST"; exit 0
+fi
+mkdir -p "$(dirname "$DEST")"
+
 if complete_in "$BIN"; then
-  echo "$BIN"; exit 0
+  assemble "$BIN"; exit 0
 fi
 
 if onpath=$(command -v pulumi 2>/dev/null); then
   dir=$(dirname "$(readlink -f "$onpath")")
   if complete_in "$dir"; then
     log "reusing $onpath ($("$onpath" version))"
-    echo "$dir"; exit 0
+    assemble "$dir"; exit 0
   fi
   log "not reusing $onpath: it is not ${PULUMI_VERSION%.*}.x with the Python plugins beside it"
 fi
@@ -85,9 +121,9 @@ if [ -n "$langhost" ]; then
   go build "${FLAGS[@]}" -o "$BIN/pulumi-language-python" "$langhost" >&2
   install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$BIN/"
 else
-  install -m 0755 "$here/pulumi-language-python" "$BIN/pulumi-language-python"
+  install -m 0755 "$LAUNCHER" "$BIN/pulumi-language-python"
 fi
 # Renamed last, so an interrupted build is never taken for a complete one.
 mv "$BIN/pulumi.partial" "$BIN/pulumi"
 log "built $("$BIN/pulumi" version) in $(( $(date +%s) - start ))s into $BIN"
-echo "$BIN"
+assemble "$BIN"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mailfleet.smartlead.models import WarmupSettings
-from tests.e2e.conftest import Project
+from mailfleet.testing.e2e import Project
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import pytest
 
 from mailfleet.smartlead.models import EmailAccountWrite, WarmupSettings
 from mailfleet.spec import load_tenants
-from tests.e2e.conftest import Project
+from mailfleet.testing.e2e import Project
 
 pytestmark = pytest.mark.e2e
 

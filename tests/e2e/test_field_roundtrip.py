@@ -22,7 +22,7 @@ from mailfleet.fields import DECLARED_FIELDS, FIELDS
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.fields import MAPPED, WRITE_ONLY, live_fields, write_fields
 from mailfleet.smartlead.models import AccountSettings, EmailAccountWrite, WarmupSettings
-from tests.e2e.conftest import Project, new_project
+from mailfleet.testing.e2e import Project, new_project
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.e2e.conftest import Project, changed_steps, drifted_steps
+from mailfleet.testing.e2e import Project, changed_steps, drifted_steps
 
 pytestmark = pytest.mark.e2e
 

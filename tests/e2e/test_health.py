@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO, Project, changed_steps
+from mailfleet.testing.e2e import Project, changed_steps
+from mailfleet.testing.projects import mailfleet_command
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +32,7 @@ def caps(project: Project) -> dict[str, int]:
 
 def mailfleet_health(project: Project, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(REPO / ".venv" / "bin" / "mailfleet"), "health", "--stack", project.pulumi.stack, *args],
+        mailfleet_command("health", "--stack", project.pulumi.stack, *args),
         cwd=project.directory,
         env={**project.pulumi.env(), **env},
         text=True,

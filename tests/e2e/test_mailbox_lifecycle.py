@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Project, changed_steps
+from mailfleet.testing.e2e import Project, changed_steps
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
-from tests.e2e.conftest import REPO
-from tests.reliability.conftest import TRACEBACK_MARKERS, Figures, Fleet, emails_for, fresh_fleet, tenant_yaml
+from mailfleet.testing.fleets import TRACEBACK_MARKERS, Figures, Fleet, emails_for, fresh_fleet, tenant_yaml
+from mailfleet.testing.projects import mailfleet_command
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -58,7 +58,7 @@ def fleet(module_emulator: RunningEmulator, figures: Figures, tmp_path_factory: 
 
 def validate(fleet: Fleet) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(REPO / ".venv" / "bin" / "mailfleet"), "validate", "specs/tenants"],
+        mailfleet_command("validate", "specs/tenants"),
         cwd=fleet.project.directory,
         capture_output=True,
         text=True,

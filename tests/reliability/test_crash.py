@@ -2,7 +2,9 @@
 or lost. Two ``up`` on one stack at once: the backend's lock refuses the second with a clear message.
 
 The kill points are counted in the emulator's request log (creates, updates, deletes seen), polled with a
-deadline; a little latency on each write keeps the run long enough for the kill to land mid-run.
+deadline; a little latency on each write keeps the run long enough for the kill to land mid-run. After every kill,
+the run's language host and dynamic provider (in process groups of their own, so a group kill misses them) must end
+by themselves: no process of a killed run is left behind.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
-from tests.reliability.conftest import Figures, Fleet, emails_for, fresh_fleet
+from mailfleet.testing import processes
+from mailfleet.testing.fleets import Figures, Fleet, emails_for, fresh_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -26,6 +29,8 @@ CREATE = "POST /email-accounts/save"
 UPDATE = "POST /email-accounts/{id}"
 DELETE = "DELETE /email-accounts/{id}"
 LOCKED = "the stack is currently locked"
+# Generous: the plugins notice within mailfleet.lifeline.DEFAULT_INTERVAL; before, they ran for ever.
+PLUGIN_EXIT_DEADLINE = 15.0
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +65,22 @@ def wait_for(fleet: Fleet, endpoint: str, at_least: int, process: subprocess.Pop
     raise AssertionError(f"no {at_least} x {endpoint} within {deadline}s")
 
 
+def run_plugins(run: str) -> list[processes.Process]:
+    """The language host and dynamic-provider processes of the ``pulumi`` run marked ``run``."""
+    return processes.plugins(processes.marked(processes.RUN_MARKER, run))
+
+
 def kill_after(fleet: Fleet, endpoint: str, count: int, log: Path, *, whole_group: bool = True) -> None:
-    """Start ``pulumi up``, SIGKILL it once ``count`` more requests to ``endpoint`` arrived."""
+    """Start ``pulumi up``, SIGKILL it once ``count`` more requests to ``endpoint`` arrived; then no process of that
+    run may remain."""
     before = writes(fleet, endpoint)
-    process = fleet.popen_up(log=log, new_session=True)
+    run = processes.new_marker()
+    process = fleet.popen_up(log=log, new_session=True, env={processes.RUN_MARKER: run})
     try:
         wait_for(fleet, endpoint, before + count, process, deadline=120)
-        # The whole process group (CLI, language host, providers), as a CI runner's cancel or an OOM kill does;
-        # or the CLI alone, leaving the provider to finish what it was doing.
+        running = run_plugins(run)
+        # The whole process group, as a CI runner's cancel or an OOM kill does; or the CLI alone. Pulumi starts its
+        # plugins in process groups of their own, so neither kill reaches them.
         if whole_group:
             os.killpg(process.pid, signal.SIGKILL)
         else:
@@ -77,24 +90,17 @@ def kill_after(fleet: Fleet, endpoint: str, count: int, log: Path, *, whole_grou
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
-        # Providers orphaned by a CLI-only kill end with the group.
-        with_group_gone(process.pid)
+        left = processes.wait_until_gone(lambda: run_plugins(run), PLUGIN_EXIT_DEADLINE)
+        processes.kill(left)
     assert process.returncode == -signal.SIGKILL
+    # The kill landed while both plugins ran (the provider was writing), and both ended without the engine.
+    assert {p.plugin for p in running} == {"mailfleet.dynamic", "mailfleet.langhost"}, running
+    assert left == [], f"still running {PLUGIN_EXIT_DEADLINE}s after the kill: {list(map(str, left))}"
     fleet.keep_output(log.read_text(errors="replace"))
     fleet.figures.add("sigkills")
     fleet.figures.add("kill_points_" + endpoint.split()[0].lower())
-
-
-def with_group_gone(pgid: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        # Something of the group survived the CLI (a provider process): it may still be writing. Let it end.
-        time.sleep(0.05)
-    os.killpg(pgid, signal.SIGKILL)
+    fleet.figures.add("plugins_running_at_kill", len(running))
+    fleet.figures.add("plugins_left_after_kill", len(left))
 
 
 def assert_settled(fleet: Fleet) -> None:
@@ -147,8 +153,8 @@ def lock_files(fleet: Fleet) -> list[Path]:
 
 
 def test_sigkill_during_creates_then_the_documented_recovery_converges(fleet: Fleet, tmp_path: Path) -> None:
-    # Early in the creates, with the whole process group; then later, the CLI alone (its provider may finish a
-    # create nobody records). Each time accounts exist in Smartlead that the state does not know.
+    # Early in the creates, with the whole process group; then later, the CLI alone (a create its provider had sent
+    # may still land, and nobody records it). Each time accounts exist in Smartlead that the state does not know.
     kill_after(fleet, CREATE, 3, tmp_path / "kill-1.log")
     repair_checkpoint(fleet)
     refused = fleet.up()

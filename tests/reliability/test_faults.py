@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
-from tests.reliability.conftest import (
+from mailfleet.testing.fleets import (
     TRACEBACK_MARKERS,
     Figures,
     Fleet,

@@ -6,7 +6,7 @@ import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
 from mailfleet.smartlead.client import SmartleadClient
-from tests.reliability.conftest import TRACEBACK_MARKERS, Figures, emails_for, fresh_fleet
+from mailfleet.testing.fleets import TRACEBACK_MARKERS, Figures, emails_for, fresh_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mailfleet.spec import validate_directory
-from tests.reliability.conftest import emails_for, tenant_yaml
+from mailfleet.testing.fleets import emails_for, tenant_yaml
 
 
 def test_two_tenants_naming_one_client_email_are_refused_naming_both_places(tmp_path: Path) -> None:

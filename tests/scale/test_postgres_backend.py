@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import running_emulator
-from tests.scale.conftest import make_shard, postgres_bin, postgres_cluster
+from mailfleet.testing.scale import make_shard, postgres_bin, postgres_cluster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import running_emulator
-from tests.scale.conftest import make_shard
+from mailfleet.testing.scale import make_shard
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -1,7 +1,8 @@
-"""Scale tests: several stacks on one API key, and Pulumi state in PostgreSQL.
+"""Scale harness: several stacks of one fleet on one API key, and Pulumi state in a throwaway PostgreSQL cluster.
 
-Each test builds throwaway projects with the bench's fleet generator (``bench.fleet``) and runs the real ``pulumi``
-CLI against a real emulator process; every server started here listens on 127.0.0.1 and is stopped in a finally.
+The scale tests build throwaway projects with the bench's fleet generator (:mod:`mailfleet.testing.synthetic`) and
+run the real ``pulumi`` CLI against a real emulator process; every server started here listens on 127.0.0.1 and is
+stopped in a finally.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.fleet import PASSWORD_ENV, REPO, bench_password, make_project, project_cli, write_specs
 from mailfleet.emulator.testing import RunningEmulator
+from mailfleet.testing.projects import REPO, make_project, project_cli
+from mailfleet.testing.synthetic import PASSWORD_ENV, bench_password, write_specs
 from mailfleet.workspace import PulumiCLI
 
 PASSPHRASE = "scale-test-passphrase"

@@ -1,4 +1,4 @@
-"""Synthetic fleets for the benchmarks: N tenants of M mailboxes as tenant files, and throwaway Pulumi projects.
+"""Synthetic fleets for ``make bench`` and the scale tests: N tenants of M mailboxes as tenant files.
 
 Every mailbox carries one tag (two names across the fleet, as in the example tenants) and no campaign; tenants have
 no webhooks (Smartlead cannot list webhooks, so each would cost one GET per refresh: see docs/performance.md).
@@ -11,9 +11,6 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from mailfleet.workspace import LocalState, PulumiCLI, find_project_root
-
-REPO = find_project_root(Path(__file__).parent)
 PASSWORD_ENV = "BENCH_MAILBOX_PASSWORD"
 TAGS = ("sales", "partners")
 
@@ -54,43 +51,6 @@ def write_specs(directory: Path, tenants: int, mailboxes: int, *, first: int = 0
         (directory / f"{tenant_name(index)}.yaml").write_text(tenant_yaml(index, mailboxes))
         names.append(tenant_name(index))
     return names
-
-
-FLOOR_MAIN = '''"""Engine floor: the same resources as the fleet, through a provider that calls no API."""
-
-from bench.floor import declare_floor
-
-declare_floor()
-'''
-
-
-def make_project(directory: Path, *, floor: bool = False) -> Path:
-    """A throwaway copy of the Pulumi project (the fleet program, or the engine-floor program) using the repo's venv;
-    the caller writes its tenant files under ``specs/tenants``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    venv = REPO / ".venv"
-    (directory / "Pulumi.yaml").write_text(
-        (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {venv}")
-    )
-    main = FLOOR_MAIN if floor else (REPO / "__main__.py").read_text()
-    (directory / "__main__.py").write_text(main)
-    (directory / "specs" / "tenants").mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def project_cli(directory: Path, stack: str, *, home: Path, backend_url: str, passphrase: str) -> PulumiCLI:
-    """The repo's ``pulumi`` CLI on a throwaway project, with its own PULUMI_HOME and backend."""
-    return PulumiCLI(
-        binary_dir=LocalState(REPO).pulumi_bin,
-        project_dir=directory,
-        stack=stack,
-        environment={
-            "PULUMI_HOME": str(home),
-            "PULUMI_BACKEND_URL": backend_url,
-            "PULUMI_CONFIG_PASSPHRASE": passphrase,
-            "PULUMI_PYTHON_CMD": str(REPO / ".venv" / "bin" / "python"),
-        },
-    )
 
 
 def bench_password() -> str:
