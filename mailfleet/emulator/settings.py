@@ -70,6 +70,8 @@ class Switches:
     - ``strict_warmup`` (bool, default False): enforce the new docs' warmup ranges (per day 1-50, rampup 5-20,
       reply rate 20-100) with 422 ``{"error": "... must be ..."}``.
     - ``rate_limit`` (``"N/SECONDS"``): the per-key limit.
+    - ``health_metrics`` (bool, default True): ``GET /analytics/mailbox/name-wise-health-metrics`` answers; when
+      False it is Express's 404, as for a key that may not use it (clients fall back to per-campaign statistics).
     """
 
     delete_enabled: bool = True
@@ -78,13 +80,14 @@ class Switches:
     rate_limit_body: Any = None
     strict_warmup: bool = False
     rate_limit: str = "60/60"
+    health_metrics: bool = True
 
     def set(self, name: str, value: Any) -> None:
         """Set one switch, checking the value; raise ``ValueError`` for an unknown name or bad value."""
         names = {f.name for f in dataclasses.fields(self)}
         if name not in names:
             raise ValueError(f"unknown switch {name!r}; known: {sorted(names)}")
-        if name in ("delete_enabled", "strict_warmup") and not isinstance(value, bool):
+        if name in ("delete_enabled", "strict_warmup", "health_metrics") and not isinstance(value, bool):
             raise ValueError(f"switch {name} takes true or false")
         if name == "campaign_webhook_delete" and value not in ("body", "path", "both"):
             raise ValueError("switch campaign_webhook_delete takes 'body', 'path' or 'both'")

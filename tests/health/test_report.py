@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from mailfleet.health.assess import assess, ramp_standing
+from mailfleet.health.assess import ramp_standing
 from mailfleet.health.chart import ChartError, write_chart
 from mailfleet.health.report import build_report, render, summary_line, write_json
 from mailfleet.health.thresholds import HealthClass
 from mailfleet.spec.ramps import STANDARD
-from tests.health._support import TODAY, fleet, mailbox, stats
+from tests.health._support import TODAY, fleet, mailbox, stats, with_stats
 
 
 def test_assessment_uses_seven_day_totals_and_per_day_rates() -> None:
-    result = assess(mailbox("a@x.example"), stats([1.0, 0.5]), TODAY)
+    result = with_stats(mailbox("a@x.example"), stats([1.0, 0.5]))
     assert (result.sent, result.inbox, result.spam) == (40, 30, 10)
     assert result.inbox_rate == 0.75
     assert result.spam_placement_rate == 0.25
@@ -105,8 +105,8 @@ def test_past_twelve_tenants_one_panel_pools_each_tenant(tmp_path: Path) -> None
     from mailfleet.health.chart import tenant_series
 
     results = [
-        assess(
-            mailbox(f"m{i}@t{t:03}.example", tenant=f"t{t:03}"), stats([0.55 if t == 7 and i == 0 else 0.97] * 7), TODAY
+        with_stats(
+            mailbox(f"m{i}@t{t:03}.example", tenant=f"t{t:03}"), stats([0.55 if t == 7 and i == 0 else 0.97] * 7)
         )
         for t in range(100)
         for i in range(10)
