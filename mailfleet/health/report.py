@@ -230,9 +230,13 @@ COLUMNS = (
     ("Bounce", "right"),
     ("DNS", "left"),
     ("Placement", "left"),
-    ("Day", "right"),
-    ("Ramp step", "left"),
     ("Warmup", "left"),
+    ("Ramp step", "left"),
+)
+LIFETIME_MARK = "*"
+LIFETIME_NOTE = (
+    f"{LIFETIME_MARK} inbox rate since warmup start (listing totals): 7-day rates need 7 nights of history or the "
+    "7-day stats (--detail)"
 )
 
 
@@ -247,10 +251,12 @@ def render(results: Sequence[MailboxHealth], console: Console, *, gathered: Gath
     for tenant, group in groupby(results, key=lambda r: r.mailbox.tenant):
         table = Table(title=f"tenant {tenant}", title_justify="left", title_style="bold")
         for name, justify in COLUMNS:
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+            table.add_column(name, justify=justify, no_wrap=name in ("Mailbox", "Bounce"))  # type: ignore[arg-type]
         for result in group:
             table.add_row(*_row(result))
         console.print(table)
+    if any(r.inbox_rate is not None and r.inbox_measure.source == "listing" for r in results):
+        console.print(f"[dim]{LIFETIME_NOTE}[/dim]")
 
 
 def _percent(rate: float | None) -> str:
@@ -262,7 +268,7 @@ def _bounce_cell(result: MailboxHealth) -> str:
     if bounce is None:
         return NOT_AVAILABLE
     if bounce.status == NOT_ENOUGH_DATA:
-        return f"{NOT_ENOUGH_DATA} ({bounce.count} sent)"
+        return f"{NOT_ENOUGH_DATA} ({bounce.count} sent)" if bounce.count else f"{NOT_ENOUGH_DATA} (none sent)"
     return f"{_percent(bounce.rate)} of {bounce.count}"
 
 
@@ -272,8 +278,8 @@ def _row(result: MailboxHealth) -> list[str]:
     if result.verdict.reason:
         health += f" ({result.verdict.reason})"
     inbox = _percent(result.inbox_rate)
-    if result.inbox_rate is not None and result.inbox_measure.window != "7 days":
-        inbox += f" ({result.inbox_measure.window})"
+    if result.inbox_rate is not None and result.inbox_measure.source == "listing":
+        inbox += LIFETIME_MARK
     history = result.evidence.history
     trends = history.trends if history is not None else {}
     trend = f"{_percent(trends.get('7d'))} / {_percent(trends.get('30d'))}" if trends else NOT_AVAILABLE
@@ -283,19 +289,19 @@ def _row(result: MailboxHealth) -> list[str]:
     placed = (
         NOT_AVAILABLE
         if placement is None
-        else f"inbox {_percent(placement.inbox_rate)}, spam {_percent(placement.spam_rate)} ({placement.day})"
+        else f"inbox {_percent(placement.inbox_rate)}, spam {_percent(placement.spam_rate)}, {placement.day}"
     )
     standing = result.standing
     if standing is None:
-        day, ramp, warmup = "?", "?", "?"
+        ramp, warmup = "?", "?"
     else:
-        day = str(standing.warmup_day)
         ramp = f"{standing.step}/{standing.steps} at {standing.per_day}/day"
         if result.held:
             ramp = f"[red]held at {result.mailbox.max_email_per_day}/day[/red] (ramp: {ramp})"
         left = WARMUP_COMPLETE_DAYS + 1 - standing.warmup_day
-        warmup = "complete" if standing.complete else f"{left} day{'s' if left != 1 else ''} to go"
-    return [result.mailbox.email, health, inbox, trend, _bounce_cell(result), dns_cell, placed, day, ramp, warmup]
+        done = "complete" if standing.complete else f"{left} to go"
+        warmup = f"day {standing.warmup_day}, {done}"
+    return [result.mailbox.email, health, inbox, trend, _bounce_cell(result), dns_cell, placed, warmup, ramp]
 
 
 def write_json(report: dict[str, Any], path: Path) -> None:
