@@ -80,6 +80,7 @@ def test_below_the_minimum_is_not_enough_data_not_healthy_nor_critical() -> None
 
 def test_settings_from_config() -> None:
     assert BounceSettings.from_config({"bounceWindowDays": "3", "bounceMinSent": "10"}.get) == BounceSettings(3, 10)
-    assert BounceSettings.from_config({}.get) == BounceSettings(7, 50)
+    empty: dict[str, str] = {}
+    assert BounceSettings.from_config(empty.get) == BounceSettings(7, 50)
     with pytest.raises(SetupError, match="bounceMinSent must be a whole number"):
         BounceSettings.from_config({"bounceMinSent": "many"}.get)

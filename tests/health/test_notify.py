@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 from rich.console import Console
@@ -15,7 +16,7 @@ from mailfleet.health.notify import changes_of, notify, shown
 TODAY = date(2026, 3, 10)
 
 
-def report(jane: str = "critical") -> dict:
+def report(jane: str = "critical") -> dict[str, Any]:
     failed = {"name": "dmarc", "status": "fail", "detail": "no record for acme.example"}
     dns = {"domain": "acme.example", "status": "fail", "checks": [failed]}
     return {
