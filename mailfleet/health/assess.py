@@ -168,6 +168,7 @@ class MailboxHealth:
     days: tuple[DayPoint, ...]
     standing: RampStanding | None
     evidence: Evidence = field(default_factory=Evidence)
+    today: date | None = None
 
     @property
     def health(self) -> HealthClass:
@@ -287,4 +288,5 @@ def assess(mailbox: ManagedMailbox, evidence: Evidence, today: date) -> MailboxH
         days=days,
         standing=standing,
         evidence=evidence,
+        today=today,
     )

@@ -149,6 +149,8 @@ class Series:
 def mailbox_series(result: MailboxHealth) -> Series:
     suffix = f"  ({result.health.value})" if result.health is not HealthClass.HEALTHY else ""
     points = [(p.day, p.inbox_rate * 100) for p in result.days if p.inbox_rate is not None]
+    if not points and result.inbox_rate is not None and result.today is not None:
+        points = [(result.today, result.inbox_rate * 100)]  # no per-day data yet: tonight's rate (its window)
     return Series(result.mailbox.email + suffix, points, result.health)
 
 
@@ -191,7 +193,7 @@ def _panel(axis: Axes, heading: str, series: Sequence[Series], bottom: float) ->
         )
         drawn += 1
     axis.set_title(heading, loc="left", fontsize=11)
-    axis.set_ylim(bottom, 101)
+    axis.set_ylim(bottom, 102)
     axis.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     axis.grid(axis="y", color="white", linewidth=0.8)
     if any(line.named and line.points for line in series):

@@ -250,6 +250,8 @@ def _guard(name: str, run: Any) -> DnsCheck:
 
 
 def check_domain(lookup: Lookup, domain: str, smtp_host: str | None, selectors: Sequence[str]) -> DomainAuth:
+    if "." not in domain:
+        return DomainAuth(domain, (), skipped="not a domain name")
     if not lookup.configured and domain.rsplit(".", 1)[-1] in RESERVED_TLDS:
         return DomainAuth(domain, (), skipped="reserved name, not asked of the system resolver")
     return DomainAuth(
