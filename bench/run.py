@@ -30,6 +30,7 @@ from typing import Any
 
 from bench.fleet import PASSWORD_ENV, REPO, TAGS, bench_password, make_project, write_specs
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
+from mailfleet.health.gather import DEFAULT_DETAIL_BUDGET as HEALTH_DETAIL_BUDGET
 from mailfleet.workspace import LocalState, PulumiCLI
 
 RESULTS = REPO / "bench" / "results.json"
@@ -163,6 +164,8 @@ def minimum_for(op: str, mailboxes: int, tenants: int) -> int | None:
         return 0
     if op in ("refresh", "drift"):
         return list_pages(mailboxes) + 1  # the account pages, and one client listing
+    if op == "health":
+        return list_pages(mailboxes) + 1  # the account pages, and the one bounce call (name-wise-health-metrics)
     if op == "up (first)":
         # One write per created resource (mailboxes, tenant clients, tags), the tag mappings at Smartlead's 25
         # accounts per call (the bench spreads mailboxes evenly over TAGS), and one read of accounts and clients.
@@ -177,6 +180,9 @@ def target_for(op: str, mailboxes: int, tenants: int) -> int | None:
     if op in ("refresh", "drift"):
         # 15 at 1,000 mailboxes (issue 7): the pages plus a small constant.
         return math.ceil(mailboxes / PAGE) + 5
+    if op == "health":
+        # Issue 12: the pages, one bounce call in the place of a client listing, and the 7-day stats budget.
+        return list_pages(mailboxes) + 1 + HEALTH_DETAIL_BUDGET
     if op == "up (first)":
         return minimum_for(op, mailboxes, tenants)
     return None
