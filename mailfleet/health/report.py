@@ -226,7 +226,7 @@ COLUMNS = (
     ("Mailbox", "left"),
     ("Health", "left"),
     ("Inbox", "right"),
-    ("Trend 7d/30d", "right"),
+    ("Trend 1d/7d/30d", "right"),
     ("Bounce", "right"),
     ("DNS", "left"),
     ("Placement", "left"),
@@ -282,7 +282,8 @@ def _row(result: MailboxHealth) -> list[str]:
         inbox += LIFETIME_MARK
     history = result.evidence.history
     trends = history.trends if history is not None else {}
-    trend = f"{_percent(trends.get('7d'))} / {_percent(trends.get('30d'))}" if trends else NOT_AVAILABLE
+    shown = [trends.get(k) for k in ("today", "7d", "30d")]
+    trend = " / ".join(_percent(t) for t in shown) if any(t is not None for t in shown) else NOT_AVAILABLE
     dns = result.evidence.dns
     dns_cell = NOT_AVAILABLE if dns is None else dns.status
     placement = result.evidence.placement
