@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import dns.exception
-import dns.rdatatype
 import dns.resolver
 
 from mailfleet.errors import SetupError
@@ -122,8 +121,12 @@ def organisational_domain(domain: str) -> str:
 
 
 def check_mx(lookup: Lookup, domain: str) -> DnsCheck:
-    return _guard("mx", lambda: DnsCheck("mx", "pass", "ok") if lookup.records(domain, "MX") else
-                  DnsCheck("mx", "fail", f"no record for {domain}"))  # fmt: skip
+    def run() -> DnsCheck:
+        if lookup.records(domain, "MX"):
+            return DnsCheck("mx", "pass", "ok")
+        return DnsCheck("mx", "fail", f"no record for {domain}")
+
+    return _guard("mx", run)
 
 
 def check_spf(lookup: Lookup, domain: str, smtp_host: str | None) -> DnsCheck:
@@ -172,10 +175,7 @@ def _mechanism(lookup: Lookup, name: str, target: str, ip: Any, budget: list[int
     if name == "all":
         return True
     if name in ("ip4", "ip6"):
-        try:
-            return ip in ipaddress.ip_network(body_network(target, length), strict=False)
-        except ValueError:
-            return False
+        return _in(ip, target, length)
     if name in ("a", "mx", "include") and budget[0] > 0:
         budget[0] -= 1
         if name == "include":
@@ -185,13 +185,10 @@ def _mechanism(lookup: Lookup, name: str, target: str, ip: Any, budget: list[int
     return False
 
 
-def body_network(address: str, length: str) -> str:
-    return f"{address}/{length}" if length else address
-
-
 def _in(ip: Any, address: str, length: str) -> bool:
+    """``ip`` is ``address`` or in ``address/length``."""
     try:
-        return ip in ipaddress.ip_network(body_network(address, length), strict=False)
+        return ip in ipaddress.ip_network(f"{address}/{length}" if length else address, strict=False)
     except ValueError:
         return False
 
@@ -241,10 +238,9 @@ def check_dmarc(lookup: Lookup, domain: str) -> DnsCheck:
     return _guard("dmarc", run)
 
 
-def _guard(name: str, run: Any) -> DnsCheck:
+def _guard(name: str, run: Callable[[], DnsCheck]) -> DnsCheck:
     try:
-        result: DnsCheck = run()
-        return result
+        return run()
     except Transient as error:
         return DnsCheck(name, "unknown", f"lookup failed ({error}): try again later")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -25,7 +25,7 @@ from mailfleet.automation import open_stack, progress, stack_name, stack_setting
 from mailfleet.errors import SetupError
 from mailfleet.health.assess import NOT_ENOUGH_DATA, MailboxHealth, Measure
 from mailfleet.health.bounce import BounceSettings
-from mailfleet.health.gather import Gathered, GatherOptions, gather
+from mailfleet.health.gather import DnsChecker, Gathered, GatherOptions, gather
 from mailfleet.health.history import HISTORY_CONFIG_KEY, HISTORY_VARIABLE, History, history_location
 from mailfleet.health.stack import managed_mailboxes
 from mailfleet.health.thresholds import HealthClass, format_percent, thresholds_as_json
@@ -103,7 +103,7 @@ def run_health(
     return EXIT_CRITICAL if report["summary"]["critical"] else EXIT_OK
 
 
-def _dns_checker(config: Any, project_dir: Path, specs_dir: str | None) -> Any:
+def _dns_checker(config: Mapping[str, str], project_dir: Path, specs_dir: str | None) -> DnsChecker:
     from mailfleet.health.dnsauth import checker_from_settings
 
     return checker_from_settings(config, project_dir / (specs_dir or "specs/tenants"))
