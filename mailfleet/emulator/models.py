@@ -638,11 +638,12 @@ class Backend:
                 if account.is_suspended:
                     raise Rejected(f"Email account {account_id} is suspended")
             for account_id in account_ids:
-                db.execute(
+                added = db.execute(
                     "INSERT OR IGNORE INTO campaign_accounts (campaign_id, account_id) VALUES (?, ?)",
                     (campaign_id, account_id),
-                )
-                sends.note_attached(db, campaign_id, account_id, self.clock.today())  # campaign mail from today
+                ).rowcount
+                if added:
+                    sends.note_attached(db, campaign_id, account_id, self.clock.today())  # campaign mail from today
 
     def detach(self, user: User, campaign_id: int, account_ids: list[int]) -> None:
         """An ACTIVE campaign keeps at least one account."""

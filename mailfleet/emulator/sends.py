@@ -37,7 +37,7 @@ def note_attached(db: Db, campaign_id: int, account_id: int, today: date) -> Non
     """Called when a mailbox joins a campaign: it sends from today on."""
     db.execute(SCHEMA)
     db.execute(
-        "INSERT OR IGNORE INTO campaign_attached_on (campaign_id, account_id, since) VALUES (?, ?, ?)",
+        "INSERT OR REPLACE INTO campaign_attached_on (campaign_id, account_id, since) VALUES (?, ?, ?)",
         (campaign_id, account_id, today.isoformat()),
     )
 
@@ -77,10 +77,12 @@ def _active_pairs(db: Db, user: User) -> list[tuple[int, Account, date]]:
         if loads(str(row["campaign"])).get("status") != "ACTIVE":
             continue
         account = Account.from_json(str(row["account"]))
-        known = row["since"] or account.created_at[:10]
-        if not known:
+        created = account.created_at[:10]
+        if not (row["since"] or created):
             continue
-        since = date.fromisoformat(known)
+        # A mailbox attached without the API (the control API) sends from its creation; a date older than the
+        # account is left from before a reset (ids restart), so the account's creation bounds it.
+        since = max(date.fromisoformat(d) for d in (row["since"], created) if d)
         found.append((int(row["campaign_id"]), account, since))
     return found
 
