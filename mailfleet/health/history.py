@@ -15,6 +15,7 @@ between two nights is the mail sent between them.
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -74,6 +75,17 @@ def history_location(*, backend_url: str | None, project_dir: Path, override: st
     if backend_url and backend_url.startswith("file://"):
         return str(Path(backend_url.removeprefix("file://")).expanduser() / SQLITE_NAME)
     return str(project_dir / ".mailfleet" / "health-history.sqlite3")
+
+
+def open_history(workspace: Any, config: Mapping[str, str], stack: str) -> History:
+    """The history of ``stack``, from its Automation API workspace (project directory, backend URL) and config."""
+    project_dir = Path(workspace.work_dir)
+    location = history_location(
+        backend_url=(workspace.env_vars or {}).get("PULUMI_BACKEND_URL"),
+        project_dir=project_dir,
+        override=os.environ.get(HISTORY_VARIABLE) or config.get(HISTORY_CONFIG_KEY),
+    )
+    return History(location, stack)
 
 
 def _is_postgres(url: str) -> bool:

@@ -14,12 +14,10 @@ Base URL: ``mailfleet:smartDeliveryUrl`` (default ``https://smartdelivery.smartl
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -29,7 +27,7 @@ from mailfleet import clock
 from mailfleet.automation import open_stack, progress, stack_name, stack_settings
 from mailfleet.errors import SetupError
 from mailfleet.health.assess import Placement
-from mailfleet.health.history import HISTORY_CONFIG_KEY, HISTORY_VARIABLE, History, history_location
+from mailfleet.health.history import History, open_history
 from mailfleet.health.stack import managed_mailboxes
 from mailfleet.health.thresholds import format_percent
 from mailfleet.smartlead.smartdelivery import DEFAULT_SMARTDELIVERY_URL, DONE_STATUSES, SmartDeliveryClient
@@ -99,14 +97,8 @@ def run_placement(stack: str | None, campaign_id: int, mailboxes: Sequence[str],
     config = settings.config
     name = stack_name(stack)
     today = clock.today()
-    project_dir = Path(opened.workspace.work_dir)
-    location = history_location(
-        backend_url=(opened.workspace.env_vars or {}).get("PULUMI_BACKEND_URL"),
-        project_dir=project_dir,
-        override=os.environ.get(HISTORY_VARIABLE) or config.get(HISTORY_CONFIG_KEY),
-    )
     cap = _number(config, CAP_KEY, None)
-    with History(location, name) as history, settings.client() as main:
+    with open_history(opened.workspace, config, name) as history, settings.client() as main:
         if mailboxes:
             senders = [m.lower() for m in mailboxes]
         else:

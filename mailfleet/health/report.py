@@ -9,7 +9,6 @@ what the health gate in the program reads (see ``mailfleet.health.gate``).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,7 @@ from mailfleet.errors import SetupError
 from mailfleet.health.assess import NOT_ENOUGH_DATA, MailboxHealth, Measure
 from mailfleet.health.bounce import BounceSettings
 from mailfleet.health.gather import DnsChecker, Gathered, GatherOptions, gather
-from mailfleet.health.history import HISTORY_CONFIG_KEY, HISTORY_VARIABLE, History, history_location
+from mailfleet.health.history import open_history
 from mailfleet.health.stack import managed_mailboxes
 from mailfleet.health.thresholds import HealthClass, format_percent, thresholds_as_json
 from mailfleet.spec.ramps import WARMUP_COMPLETE_DAYS
@@ -74,12 +73,7 @@ def run_health(
         dns=_dns_checker(config, project_dir, settings.specs_dir),
         **({"detail_budget": detail_budget} if detail_budget is not None else {}),
     )
-    location = history_location(
-        backend_url=(opened.workspace.env_vars or {}).get("PULUMI_BACKEND_URL"),
-        project_dir=project_dir,
-        override=os.environ.get(HISTORY_VARIABLE) or config.get(HISTORY_CONFIG_KEY),
-    )
-    with History(location, name) as history, settings.client() as client:
+    with open_history(opened.workspace, config, name) as history, settings.client() as client:
         previous = history.nights(today - timedelta(days=30), today)
         gathered = gather(mailboxes, client, today, history, options, progress=err.is_terminal)
         report = build_report(gathered.results, stack=name, today=today.isoformat(), gathered=gathered)
