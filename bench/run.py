@@ -31,6 +31,7 @@ from typing import Any
 from bench.floor import FLOOR_PROGRAM
 from mailfleet.deepcheck import DEFAULT_DEEP_BUDGET
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
+from mailfleet.health.gather import DEFAULT_DETAIL_BUDGET as HEALTH_DETAIL_BUDGET
 from mailfleet.testing.projects import REPO, mailfleet_command, make_project, project_cli, pulumi_bin
 from mailfleet.testing.synthetic import PASSWORD_ENV, TAGS, bench_password, write_specs
 from mailfleet.workspace import PulumiCLI
@@ -162,6 +163,8 @@ def minimum_for(op: str, mailboxes: int, tenants: int) -> int | None:
         return list_pages(mailboxes) + 1 + min(DEFAULT_DEEP_BUDGET, mailboxes)
     if op == "drift (full)":
         return list_pages(mailboxes) + mailboxes + 1  # pages, every account by id, clients
+    if op == "health":
+        return list_pages(mailboxes) + 1  # the account pages, and the one bounce call (name-wise-health-metrics)
     if op == "up (first)":
         # One write per created resource (mailboxes, tenant clients, tags), the tag mappings at Smartlead's 25
         # accounts per call (the bench spreads mailboxes evenly over TAGS), and one read of accounts and clients.
@@ -178,6 +181,9 @@ def target_for(op: str, mailboxes: int, tenants: int) -> int | None:
         return math.ceil(mailboxes / PAGE) + 5
     if op == "drift":
         return math.ceil(mailboxes / PAGE) + 5 + min(DEFAULT_DEEP_BUDGET, mailboxes)
+    if op == "health":
+        # Issue 12: the pages, one bounce call in the place of a client listing, and the 7-day stats budget.
+        return list_pages(mailboxes) + 1 + HEALTH_DETAIL_BUDGET
     if op in ("up (first)", "drift (full)"):
         return minimum_for(op, mailboxes, tenants)
     return None

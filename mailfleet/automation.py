@@ -124,6 +124,8 @@ class StackSettings:
     connection: ConnectionSettings
     # mailfleet:specsDir, relative to the project directory (None: specs/tenants).
     specs_dir: str | None = None
+    # Every mailfleet: config value by key without namespace (secrets included: never print this).
+    config: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def client(self) -> SmartleadClient:
         """A client on the stack's key, sharing its rate-limit window like the provider does."""
@@ -144,7 +146,7 @@ def stack_settings(stack: auto.Stack) -> StackSettings:
         connection = ConnectionSettings.from_config(values.get)
     except ValueError as error:
         raise SetupError(f"stack {stack.name!r}: {error}") from None
-    return StackSettings(connection=connection, specs_dir=values.get("specsDir") or None)
+    return StackSettings(connection=connection, specs_dir=values.get("specsDir") or None, config=values)
 
 
 @contextmanager

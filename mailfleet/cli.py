@@ -119,12 +119,34 @@ def drift(stack: str | None, json_path: str | None, markdown_path: str | None, f
 @STACK_OPTION
 @click.option("--json", "json_path", default=None, help="Also write the report as JSON here.")
 @click.option("--chart", "chart_path", default=None, help="Write a chart of inbox rate by day (.png or .svg).")
+@click.option("--detail", is_flag=True, help="Fetch every mailbox's 7-day warmup stats (one request each).")
+@click.option(
+    "--detail-budget",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Most 7-day warmup stats fetched for borderline or blocked mailboxes (default 20).",
+)
+@click.option("--notify", "notify_url", default=None, help="POST a JSON summary of new changes to this URL.")
 @_exits
-def health(stack: str | None, json_path: str | None, chart_path: str | None) -> int:
-    """Classify every mailbox's warmup health. Exit 0 healthy, 2 some mailbox critical, 1 error."""
+def health(
+    stack: str | None,
+    json_path: str | None,
+    chart_path: str | None,
+    detail: bool,
+    detail_budget: int | None,
+    notify_url: str | None,
+) -> int:
+    """Classify every mailbox's health. Exit 0 healthy, 2 some mailbox critical, 1 error."""
     from mailfleet.health.report import run_health
 
-    return run_health(stack=stack, json_path=json_path, chart_path=chart_path)
+    return run_health(
+        stack=stack,
+        json_path=json_path,
+        chart_path=chart_path,
+        detail=detail,
+        detail_budget=detail_budget,
+        notify_url=notify_url,
+    )
 
 
 @main.command("preview-comment")
@@ -137,6 +159,24 @@ def preview_comment(stack: str | None, input_path: str | None, out_path: str | N
     from mailfleet.reports.comment import run_preview_comment
 
     return run_preview_comment(stack=stack, input_path=input_path, out_path=out_path)
+
+
+@main.group()
+def placement() -> None:
+    """Inbox placement tests (Smartlead SmartDelivery): opt-in, credit-capped."""
+
+
+@placement.command("run")
+@STACK_OPTION
+@click.option("--campaign", "campaign_id", type=click.IntRange(min=1), required=True, help="Campaign to test.")
+@click.option("--mailbox", "mailboxes", multiple=True, help="Sender mailbox (repeatable; default: the campaign's).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation before spending credits.")
+@_exits
+def placement_run(stack: str | None, campaign_id: int, mailboxes: tuple[str, ...], yes: bool) -> int:
+    """Run a SmartDelivery placement test and store each mailbox's result in the health history."""
+    from mailfleet.health.placement import run_placement
+
+    return run_placement(stack=stack, campaign_id=campaign_id, mailboxes=list(mailboxes), yes=yes)
 
 
 if __name__ == "__main__":

@@ -281,11 +281,14 @@ async def api_endpoint(request: Request) -> Response:
 def create_app(settings: EmulatorSettings) -> Starlette:
     """The emulator as an ASGI app. ``app.state.emulator`` holds the state (an ``Emulator``)."""
     from mailfleet.emulator.control import control_routes
+    from mailfleet.emulator.smartdelivery.urls import PREFIX as SMARTDELIVERY_PREFIX
+    from mailfleet.emulator.smartdelivery.urls import smartdelivery_routes
 
     emulator = Emulator.open(settings)
     app = Starlette(
         routes=[
             Mount("/_emulator", routes=control_routes()),
+            Mount(SMARTDELIVERY_PREFIX, routes=smartdelivery_routes()),
             Route(
                 "/{path:path}",
                 api_endpoint,

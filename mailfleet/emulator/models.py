@@ -676,6 +676,8 @@ class Backend:
 
     def attach(self, user: User, campaign_id: int, account_ids: list[int]) -> None:
         """Accounts must be connected (SMTP and IMAP) and not suspended."""
+        from mailfleet.emulator import sends
+
         with self.store.tx() as db:
             self._campaign(db, user, campaign_id)
             for account_id in account_ids:
@@ -685,13 +687,17 @@ class Backend:
                 if account.is_suspended:
                     raise Rejected(f"Email account {account_id} is suspended")
             for account_id in account_ids:
-                db.execute(
+                added = db.execute(
                     "INSERT OR IGNORE INTO campaign_accounts (campaign_id, account_id) VALUES (?, ?)",
                     (campaign_id, account_id),
-                )
+                ).rowcount
+                if added:
+                    sends.note_attached(db, campaign_id, account_id, self.clock.today())  # campaign mail from today
 
     def detach(self, user: User, campaign_id: int, account_ids: list[int]) -> None:
         """An ACTIVE campaign keeps at least one account."""
+        from mailfleet.emulator import sends
+
         with self.store.tx() as db:
             campaign = self._campaign(db, user, campaign_id)
             current = {
@@ -706,6 +712,7 @@ class Backend:
                     "DELETE FROM campaign_accounts WHERE campaign_id = ? AND account_id = ?",
                     (campaign_id, account_id),
                 )
+                sends.forget_detached(db, campaign_id, account_id)
 
     # ---------------------------------------------------------------- clients
     def list_clients(self, user: User) -> list[Client]:

@@ -838,10 +838,18 @@ HANDLERS: dict[str, Callable[[Ctx], Result]] = {
 }
 
 
+def _handler(name: str) -> Callable[[Ctx], Result]:
+    if name in HANDLERS:
+        return HANDLERS[name]
+    from mailfleet.emulator import sends_responses  # campaign mail (health): its own module
+
+    return sends_responses.HANDLERS[name]
+
+
 def handle(name: str, ctx: Ctx) -> Result:
     """Run endpoint ``name``; turn validation and rule errors into their standard bodies."""
     try:
-        return HANDLERS[name](ctx)
+        return _handler(name)(ctx)
     except Invalid as error:
         return 400, error.body()
     except RangeError as error:

@@ -83,6 +83,8 @@ class Switches:
       on ``GET /email-accounts/{id}`` is ``95`` (by-id docs, official CLI) or ``"95%"`` (as in the list).
     - ``attach_auto_adjust_warmup`` (bool, default True): ``POST /campaigns/{cid}/email-accounts`` accepts
       ``auto_adjust_warmup`` (the official CLI sends it); when False it answers Joi's ``is not allowed``.
+    - ``health_metrics`` (bool, default True): ``GET /analytics/mailbox/name-wise-health-metrics`` answers; when
+      False it is Express's 404, as for a key that may not use it (clients fall back to per-campaign statistics).
     """
 
     delete_enabled: bool = True
@@ -95,6 +97,7 @@ class Switches:
     webhook_summary_shape: WebhookSummaryShape = "docs"
     reputation_by_id: ReputationType = "number"
     attach_auto_adjust_warmup: bool = True
+    health_metrics: bool = True
 
     def set(self, name: str, value: Any) -> None:
         """Set one switch, checking the value; raise ``ValueError`` for an unknown name or bad value."""

@@ -90,6 +90,12 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/webhook/{id}", "get_webhook"),
 )
 
+# Campaign mail for health (mailfleet/emulator/sends_responses.py).
+ROUTES += (
+    Route("GET", "/campaigns/{campaign_id}/mailbox-statistics", "campaign_mailbox_statistics"),
+    Route("GET", "/analytics/mailbox/name-wise-health-metrics", "name_wise_health_metrics", lambda s: s.health_metrics),
+)
+
 
 def match(method: str, path: str, switches: Switches) -> tuple[Route, dict[str, str]] | None:
     """The route for ``method`` and a full request path (``/api/v1/...``), with its path parameters."""

@@ -7,7 +7,7 @@ PNG or SVG by the file's extension; matplotlib's Agg backend, so no display is n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -28,6 +28,8 @@ from mailfleet.health.assess import MailboxHealth
 from mailfleet.health.thresholds import INBOX, HealthClass, worst
 
 MAX_PANELS = 12
+MARKER_DAYS = 31
+"""Lines of more days than this are drawn without a marker per day."""
 FORMATS = {".png": "png", ".svg": "svg"}
 BANDS = (  # (low, high, colour) in percent: critical, warning, healthy
     (0.0, INBOX.critical * 100, "#fde2e1"),
@@ -51,9 +53,12 @@ def chart_format(path: Path) -> str:
     return fmt
 
 
-def write_chart(results: Sequence[MailboxHealth], path: Path, *, title: str) -> None:
+def write_chart(
+    results: Sequence[MailboxHealth], path: Path, *, title: str, fleet: Mapping[date, Mapping[str, int]] | None = None
+) -> None:
     """Inbox rate by day: one panel per tenant with a line per mailbox; past ``MAX_PANELS`` tenants, one panel with
-    a line per tenant (its mailboxes' pooled rate), naming only the tenants that are not healthy."""
+    a line per tenant (its mailboxes' pooled rate), naming only the tenants that are not healthy. With ``fleet``
+    (per night, mailboxes per class, from the history), a first panel shows the fleet's classes over time."""
     fmt = chart_format(path)
     tenants = [(name, list(group)) for name, group in groupby(results, key=lambda r: r.mailbox.tenant)]
     if len(tenants) > MAX_PANELS:
@@ -61,17 +66,27 @@ def write_chart(results: Sequence[MailboxHealth], path: Path, *, title: str) -> 
     else:
         panels = [(f"{name}: inbox rate by day", [mailbox_series(r) for r in group]) for name, group in tenants]
     panels = panels or [("no mailboxes", [])]
+    rows = len(panels) + (1 if fleet else 0)
+    heights = ([2.2] if fleet else []) + [3.2] * len(panels)
     figure, axes = plt.subplots(
-        len(panels), 1, figsize=(10, 3.2 * len(panels) + 0.8), sharex=True, squeeze=False, layout="constrained"
+        rows,
+        1,
+        figsize=(10, sum(heights) + 0.8),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+        gridspec_kw={"height_ratios": heights},
     )
     rates = [value for _, series in panels for line in series for _, value in line.points]
     bottom = max(0.0, min(60.0, min(rates, default=100.0) - 5))  # one scale for every panel
+    days = sorted({d for _, series in panels for line in series for d, _ in line.points} | set(fleet or {}))
     try:
-        for axis, (heading, series) in zip(axes[:, 0], panels, strict=True):
+        column = list(axes[:, 0])
+        if fleet:
+            _fleet_panel(column.pop(0), fleet)
+        for axis, (heading, series) in zip(column, panels, strict=True):
             _panel(axis, heading, series, bottom)
-        axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
-        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())  # type: ignore[no-untyped-call]
-        axes[-1, 0].set_xlabel("day (warmup mail, last 7 days)")
+        _date_axis(axes[-1, 0], days)
         figure.supxlabel(BAND_NOTE, fontsize=9, color="#555555")
         figure.suptitle(title, fontsize=13, fontweight="bold")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +95,46 @@ def write_chart(results: Sequence[MailboxHealth], path: Path, *, title: str) -> 
         raise ChartError(f"cannot write chart {path}: {error.strerror or error}") from None
     finally:
         plt.close(figure)
+
+
+MAX_DATE_TICKS = 10
+
+
+def _date_axis(axis: Axes, days: Sequence[date]) -> None:
+    """Limits from the data (half a day either side), at most ``MAX_DATE_TICKS`` labelled days: readable with one
+    day as with 90, and no locator warning (matplotlib widens a single date to four years otherwise)."""
+    first, last = (days[0], days[-1]) if days else (date.today(), date.today())
+    span = (last - first).days + 1
+    axis.set_xlim(
+        np.datetime64(first, "D") - np.timedelta64(12, "h"),  # type: ignore[arg-type]
+        np.datetime64(last, "D") + np.timedelta64(12, "h"),  # type: ignore[arg-type]
+    )
+    axis.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span // MAX_DATE_TICKS))))  # type: ignore[no-untyped-call]
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
+    axis.set_xlabel(f"day ({span} day{'s' if span != 1 else ''} of data)")
+
+
+CLASS_COLOURS = (
+    (HealthClass.HEALTHY, "#4c9a5b"),
+    (HealthClass.WARNING, "#e0a526"),
+    (HealthClass.CRITICAL, CRITICAL_COLOUR),
+    (HealthClass.UNKNOWN, "#b0b0b0"),
+)
+
+
+def _fleet_panel(axis: Axes, fleet: Mapping[date, Mapping[str, int]]) -> None:
+    nights = sorted(fleet)
+    x = np.array(nights, dtype="datetime64[D]")
+    below = np.zeros(len(nights))
+    for health, colour in CLASS_COLOURS:
+        counts = np.array([fleet[n].get(health.value, 0) for n in nights], dtype=float)
+        if counts.any():
+            axis.bar(x, counts, bottom=below, width=0.8, color=colour, label=health.value, zorder=2)
+            below += counts
+    axis.set_title("fleet: mailboxes per class, by night", loc="left", fontsize=11)
+    axis.set_ylabel("mailboxes")
+    axis.grid(axis="y", color="#dddddd", linewidth=0.8, zorder=0)
+    axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
 
 
 @dataclass(frozen=True)
@@ -94,6 +149,8 @@ class Series:
 def mailbox_series(result: MailboxHealth) -> Series:
     suffix = f"  ({result.health.value})" if result.health is not HealthClass.HEALTHY else ""
     points = [(p.day, p.inbox_rate * 100) for p in result.days if p.inbox_rate is not None]
+    if not points and result.inbox_rate is not None and result.today is not None:
+        points = [(result.today, result.inbox_rate * 100)]  # no per-day data yet: tonight's rate (its window)
     return Series(result.mailbox.email + suffix, points, result.health)
 
 
@@ -126,7 +183,7 @@ def _panel(axis: Axes, heading: str, series: Sequence[Series], bottom: float) ->
         axis.plot(
             np.array([d for d, _ in line.points], dtype="datetime64[D]"),
             [v for _, v in line.points],
-            marker="o",
+            marker="o" if len(line.points) <= MARKER_DAYS else None,
             markersize=5 if critical else 4,
             linewidth=2.6 if critical else 1.4 if line.named else 0.8,
             linestyle=LINE_STYLES[line.health],
@@ -136,7 +193,7 @@ def _panel(axis: Axes, heading: str, series: Sequence[Series], bottom: float) ->
         )
         drawn += 1
     axis.set_title(heading, loc="left", fontsize=11)
-    axis.set_ylim(bottom, 101)
+    axis.set_ylim(bottom, 102)
     axis.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     axis.grid(axis="y", color="white", linewidth=0.8)
     if any(line.named and line.points for line in series):

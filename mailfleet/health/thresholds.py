@@ -9,8 +9,9 @@ a warning, a bounce rate of exactly 2 % or exactly 5 % is a warning, and a spam 
 a rate computed as ``count / total`` that equals a boundary exactly rounds to the same float as the literal boundary,
 because IEEE division is correctly rounded.
 
-A mailbox's class is the worst class among the rates that have a source; a rate with no source (``None``) does not
-count. With no rate at all (nothing sent yet), the class is ``unknown``: not critical, so the gate does not hold it.
+A mailbox's class is the worst class among its findings: the rates that have a source (a rate with no source, ``None``,
+does not count) and the checks of :mod:`mailfleet.health.assess` (connection, warmup blocked, DNS). With no finding at
+all (nothing sent yet), the class is ``unknown``: not critical, so the gate does not hold it.
 """
 
 from __future__ import annotations
@@ -79,21 +80,43 @@ THRESHOLDS: tuple[Threshold, ...] = (INBOX, BOUNCE, SPAM)
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One thing that sets a mailbox's class: a graded rate (``bounce 6.1 %``) or a check that failed
+    (``dmarc: no record for acme-mail.example``, ``smtp: authentication failed``)."""
+
+    health: HealthClass
+    text: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     health: HealthClass
     reason: str
-    """The rates that set the class, e.g. ``"inbox 62 %"``; empty when healthy or unknown."""
+    """What set the class, worst first and separated by ``; `` (e.g. ``"bounce 6.1 %; dmarc: no record"``); empty
+    when healthy or unknown."""
+
+
+REASON_SEPARATOR = "; "
+
+
+def grade(inbox_rate: float | None, bounce_rate: float | None = None, spam_rate: float | None = None) -> list[Finding]:
+    """A finding per rate that has a value; rates without a source (``None``) are left out."""
+    rates = {INBOX: inbox_rate, BOUNCE: bounce_rate, SPAM: spam_rate}
+    return [Finding(t.classify(rate), t.describe(rate)) for t, rate in rates.items() if rate is not None]
+
+
+def combine(findings: Iterable[Finding]) -> Verdict:
+    """The worst class over the findings; the reason names every warning or critical finding, worst first."""
+    found = list(findings)
+    overall = worst(f.health for f in found)
+    bad = [f for f in found if f.health.severity >= HealthClass.WARNING.severity]
+    bad.sort(key=lambda f: -f.health.severity)  # stable: equal classes keep their order (inbox, bounce, spam, ...)
+    return Verdict(overall, REASON_SEPARATOR.join(f.text for f in bad))
 
 
 def classify(inbox_rate: float | None, bounce_rate: float | None = None, spam_rate: float | None = None) -> Verdict:
-    """The worst class over the rates given, with the rates responsible for it."""
-    rates = {INBOX: inbox_rate, BOUNCE: bounce_rate, SPAM: spam_rate}
-    graded = [(threshold, rate, threshold.classify(rate)) for threshold, rate in rates.items() if rate is not None]
-    overall = worst(health for _, _, health in graded)
-    if overall in (HealthClass.HEALTHY, HealthClass.UNKNOWN):
-        return Verdict(overall, "")
-    reason = ", ".join(threshold.describe(rate) for threshold, rate, health in graded if health is overall)
-    return Verdict(overall, reason)
+    """The worst class over the rates given, with every rate that is not healthy, worst first."""
+    return combine(grade(inbox_rate, bounce_rate, spam_rate))
 
 
 def thresholds_as_json() -> list[dict[str, object]]:

@@ -20,6 +20,7 @@ import httpx
 
 from mailfleet import __version__
 from mailfleet.smartlead._coerce import as_list, as_mapping, first, unwrap_list, unwrap_object
+from mailfleet.smartlead.deliverability import HEALTH_METRICS_KEY, MAILBOX_STATISTICS_PAGE, MailboxSends
 from mailfleet.smartlead.errors import (
     AlreadyExistsError,
     NotFoundError,
@@ -899,3 +900,29 @@ class SmartleadClient:
 
     def delete_webhook(self, webhook_id: int) -> None:
         self._delete("DELETE", "/webhook/delete", json={"id": int(webhook_id)})
+
+    # ------------------------------------------------------------------ deliverability (health)
+
+    def campaign_mailbox_statistics(self, campaign_id: int, start: dt.date, end: dt.date) -> list[MailboxSends]:
+        """Each mailbox's sends and bounces in one campaign between two dates, 20 rows a page."""
+        window = {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        found: list[MailboxSends] = []
+        offset = 0
+        while True:
+            response = self._request(
+                "GET",
+                f"/campaigns/{int(campaign_id)}/mailbox-statistics",
+                params={**window, "offset": offset, "limit": MAILBOX_STATISTICS_PAGE},
+            )
+            rows = self._json_list(response)
+            found.extend(self._parse(response, MailboxSends.from_campaign_row, row) for row in rows)
+            if len(rows) < MAILBOX_STATISTICS_PAGE:
+                return found
+            offset += MAILBOX_STATISTICS_PAGE
+
+    def mailbox_health_metrics(self, start: dt.date, end: dt.date) -> list[MailboxSends]:
+        """Every mailbox's campaign sends and bounces between two dates in one call (may not answer for a key)."""
+        params = {"start_date": start.isoformat(), "end_date": end.isoformat(), "full_data": True}
+        response = self._request("GET", "/analytics/mailbox/name-wise-health-metrics", params=params)
+        rows = self._json_list(response, HEALTH_METRICS_KEY)
+        return [self._parse(response, MailboxSends.from_health_row, row) for row in rows]

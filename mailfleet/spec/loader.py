@@ -18,6 +18,7 @@ from mailfleet.spec.messages import findings_for as _findings_for
 from mailfleet.spec.messages import path_text, show, suggest
 from mailfleet.spec.model import (
     ClientSpec,
+    DnsSettings,
     Location,
     Mailbox,
     OnRemove,
@@ -218,6 +219,22 @@ def _check_endpoints(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _check_dns_domains(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
+    """A domain under ``dns.domains`` must be the domain of one of the tenant's mailboxes (a typo would do nothing)."""
+    used = {str(m.get("email", "")).rpartition("@")[2].lower() for _, m in _mailboxes(data)}
+    problems = []
+    for domain in _dict(data, "dns", "domains"):
+        if domain.lower() not in used:
+            problems.append(
+                file.problem(
+                    ("dns", "domains", domain),
+                    f"dns.domains: {show(domain)} is not the domain of any mailbox of this tenant"
+                    + (f" ({', '.join(sorted(used))})" if used else ""),
+                )
+            )
+    return problems
+
+
 def _check_secrets(file: TenantFile, data: dict[str, Any], known: Collection[str]) -> list[Problem]:
     problems = []
     short = {key.rsplit(":", 1)[-1] for key in known}
@@ -273,6 +290,7 @@ def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collectio
         )
     problems += _check_ramps(file, data)
     problems += _check_endpoints(file, data)
+    problems += _check_dns_domains(file, data)
     if known_secrets is not None:
         problems += _check_secrets(file, data, known_secrets)
     places: dict[str, list[tuple[int, Location]]] = {}
@@ -456,6 +474,22 @@ def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
         health_gate=bool(data.get("health_gate", True)),
         source=file.source,
         location=file.location(()),
+        dns=_dns(data.get("dns", True)),
+    )
+
+
+def _selectors(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value or ())
+
+
+def _dns(value: Any) -> DnsSettings:
+    if not isinstance(value, dict):
+        return DnsSettings(enabled=bool(value))
+    domains = _dict(value, "domains")
+    return DnsSettings(
+        enabled=True,
+        dkim_selectors=_selectors(value.get("dkim_selector")),
+        domains=tuple(sorted((d.lower(), _selectors(_dict(domains, d).get("dkim_selector"))) for d in domains)),
     )
 
 

@@ -118,6 +118,21 @@ class ClientSpec:
 
 
 @dataclass(frozen=True)
+class DnsSettings:
+    """``dns:`` of a tenant file: whether health checks the mailboxes' domains, and the DKIM selectors to try
+    (empty: common selectors)."""
+
+    enabled: bool = True
+    dkim_selectors: tuple[str, ...] = ()
+    domains: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(domain, its selectors), sorted by domain."""
+
+    def selectors_for(self, domain: str) -> tuple[str, ...]:
+        """The declared selectors of ``domain`` (its own, else the tenant's); empty when none are declared."""
+        return dict(self.domains).get(domain.lower(), self.dkim_selectors)
+
+
+@dataclass(frozen=True)
 class Tenant:
     """One tenant file. ``on_remove`` is the file's default (``defaults.on_remove``); each mailbox carries
     its own."""
@@ -131,3 +146,4 @@ class Tenant:
     health_gate: bool
     source: Path
     location: Location
+    dns: DnsSettings = DnsSettings()

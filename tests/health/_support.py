@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from mailfleet.health.assess import MailboxHealth, ManagedMailbox, assess
+from mailfleet.health.assess import Evidence, MailboxHealth, ManagedMailbox, assess
 from mailfleet.smartlead.models import DailyWarmupStat, WarmupStats
 from mailfleet.spec.ramps import STANDARD
 
@@ -32,11 +32,15 @@ def mailbox(email: str, tenant: str = "acme", started_days_ago: int = 9, cap: in
     )
 
 
+def with_stats(box: ManagedMailbox, warmup: WarmupStats) -> MailboxHealth:
+    return assess(box, Evidence(stats=warmup), TODAY)
+
+
 def fleet() -> list[MailboxHealth]:
     return [
-        assess(mailbox("jane@acme.example", cap=10), stats([0.97, 0.9, 0.7, 0.6, 0.55, 0.5, 0.55]), TODAY),
-        assess(mailbox("john@acme.example"), stats([0.95, 0.97, 1.0, 0.95, 0.97, 1.0, 0.95]), TODAY),
-        assess(mailbox("max@acme.example"), stats([0.9, 0.85, 0.8, 0.8, 0.85, 0.8, 0.8]), TODAY),
-        assess(mailbox("hank@globex.example", "globex", 40, 75), stats([1.0] * 7), TODAY),
-        assess(mailbox("frank@globex.example", "globex", 0, 10), WarmupStats(), TODAY),
+        with_stats(mailbox("jane@acme.example", cap=10), stats([0.97, 0.9, 0.7, 0.6, 0.55, 0.5, 0.55])),
+        with_stats(mailbox("john@acme.example"), stats([0.95, 0.97, 1.0, 0.95, 0.97, 1.0, 0.95])),
+        with_stats(mailbox("max@acme.example"), stats([0.9, 0.85, 0.8, 0.8, 0.85, 0.8, 0.8])),
+        with_stats(mailbox("hank@globex.example", "globex", 40, 75), stats([1.0] * 7)),
+        with_stats(mailbox("frank@globex.example", "globex", 0, 10), WarmupStats()),
     ]

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from mailfleet.health.assess import assess, ramp_standing
+from mailfleet.health.assess import ramp_standing
 from mailfleet.health.chart import ChartError, write_chart
 from mailfleet.health.report import build_report, render, summary_line, write_json
 from mailfleet.health.thresholds import HealthClass
 from mailfleet.spec.ramps import STANDARD
-from tests.health._support import TODAY, fleet, mailbox, stats
+from tests.health._support import TODAY, fleet, mailbox, stats, with_stats
 
 
 def test_assessment_uses_seven_day_totals_and_per_day_rates() -> None:
-    result = assess(mailbox("a@x.example"), stats([1.0, 0.5]), TODAY)
+    result = with_stats(mailbox("a@x.example"), stats([1.0, 0.5]))
     assert (result.sent, result.inbox, result.spam) == (40, 30, 10)
     assert result.inbox_rate == 0.75
     assert result.spam_placement_rate == 0.25
@@ -105,8 +105,8 @@ def test_past_twelve_tenants_one_panel_pools_each_tenant(tmp_path: Path) -> None
     from mailfleet.health.chart import tenant_series
 
     results = [
-        assess(
-            mailbox(f"m{i}@t{t:03}.example", tenant=f"t{t:03}"), stats([0.55 if t == 7 and i == 0 else 0.97] * 7), TODAY
+        with_stats(
+            mailbox(f"m{i}@t{t:03}.example", tenant=f"t{t:03}"), stats([0.55 if t == 7 and i == 0 else 0.97] * 7)
         )
         for t in range(100)
         for i in range(10)
@@ -119,3 +119,31 @@ def test_past_twelve_tenants_one_panel_pools_each_tenant(tmp_path: Path) -> None
     write_chart(results, path, title="1,000 mailboxes")
     text = path.read_text()
     assert "t007  (1 of 10 critical)" in text and "t001" not in text
+
+
+@pytest.mark.parametrize("days", [1, 7, 90])
+def test_chart_is_drawn_without_warnings_for_1_7_and_90_days(
+    days: int, tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import timedelta
+
+    results = [with_stats(mailbox(f"m{i}@acme.example"), stats([0.97 if i else 0.6] * days)) for i in range(3)]
+    fleet = {TODAY - timedelta(days=d): {"healthy": 2, "critical": 1} for d in range(days)}
+    with caplog.at_level("WARNING"):
+        write_chart(results, tmp_path / "c.svg", title="t", fleet=fleet)
+    assert caplog.records == [] and capfd.readouterr().err == ""
+    text = (tmp_path / "c.svg").read_text()
+    assert "fleet: mailboxes per class, by night" in text
+    assert f"{days} day{'s' if days != 1 else ''} of data" in text
+
+
+def test_a_mailbox_without_per_day_data_shows_tonights_rate(tmp_path: Path) -> None:
+    from mailfleet.health.assess import Evidence, assess
+    from mailfleet.health.chart import mailbox_series
+    from mailfleet.smartlead.models import EmailAccount, WarmupDetails
+
+    account = EmailAccount(id=1, from_email="a@x.example", is_smtp_success=True, is_imap_success=True,
+                           warmup=WarmupDetails(status="ACTIVE", total_sent_count=40, total_spam_count=2))  # fmt: skip
+    result = assess(mailbox("a@x.example"), Evidence(account=account), TODAY)
+    assert result.inbox_measure.source == "listing" and result.inbox_rate == 0.95
+    assert mailbox_series(result).points == [(TODAY, 95.0)]

@@ -72,7 +72,7 @@ def test_the_mailbox_class_is_the_worst_of_the_three() -> None:
     assert classify(0.95, 0.01, 0.004).health is C
     verdict = classify(0.62, 0.06, 0.002)
     assert verdict.health is C
-    assert verdict.reason == "inbox 62 %, bounce 6 %"
+    assert verdict.reason == "inbox 62 %; bounce 6 %; spam 0.2 %"
 
 
 def test_rates_without_a_source_do_not_count() -> None:

@@ -1,0 +1,138 @@
+"""Gather what health needs for a fleet, at list cost.
+
+Requests for N mailboxes (the figure ``make bench`` checks):
+- ``ceil(N / 100)`` listing pages (``GET /email-accounts/?fetch_campaigns=true``): connection, warmup status,
+  blocked reason, warmup totals and the campaigns each mailbox is in;
+- bounce data: one ``name-wise-health-metrics`` call, or (when it does not answer) one call plus the campaigns'
+  ``mailbox-statistics`` pages (20 mailboxes a page);
+- 7-day warmup stats for at most ``detail_budget`` mailboxes (default 20): blocked or borderline ones, worst first;
+  ``--detail`` fetches them for every mailbox instead.
+Per-day rates and trends come from the nightly history, with no request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from mailfleet.health.assess import DomainAuth, Evidence, MailboxHealth, ManagedMailbox, assess, needs_detail
+from mailfleet.health.bounce import BounceSettings, collect_bounces
+from mailfleet.health.history import History, Night, inbox_history
+from mailfleet.smartlead.client import SmartleadClient
+from mailfleet.smartlead.errors import NotFoundError
+from mailfleet.smartlead.models import EmailAccount, WarmupStats
+
+DEFAULT_DETAIL_BUDGET = 20
+HISTORY_DAYS = 90
+
+DnsChecker = Callable[[Sequence[tuple[ManagedMailbox, str | None]]], Mapping[str, DomainAuth]]
+"""Given each mailbox with its SMTP host (from the listing), the DNS authentication of each mailbox domain."""
+
+
+@dataclass(frozen=True)
+class GatherOptions:
+    detail: bool = False
+    """Fetch the 7-day warmup stats of every mailbox (one request each)."""
+    detail_budget: int = DEFAULT_DETAIL_BUDGET
+    bounce: BounceSettings = field(default_factory=BounceSettings)
+    dns: DnsChecker | None = None
+    """Domain → DNS authentication, for the mailboxes' domains; None: not checked."""
+
+
+@dataclass(frozen=True)
+class Gathered:
+    results: list[MailboxHealth]
+    bounce_source: str
+    detail_fetched: int
+    detail_wanted: int
+    fleet_classes: dict[date, dict[str, int]]
+
+
+def gather(
+    mailboxes: Sequence[ManagedMailbox],
+    client: SmartleadClient,
+    today: date,
+    history: History | None,
+    options: GatherOptions,
+    *,
+    progress: bool = False,
+) -> Gathered:
+    accounts = {a.id: a for a in client.list_email_accounts(fetch_campaigns=True)}
+    bounces = collect_bounces(client, mailboxes, accounts, today, options.bounce)
+    targets = [(m, a.smtp_host if (a := accounts.get(m.account_id)) else None) for m in mailboxes]
+    domains = options.dns(targets) if options.dns is not None else {}
+    earlier = history.nights(today - timedelta(days=HISTORY_DAYS), today) if history is not None else {}
+    placements = history.latest_placements() if history is not None else {}
+    wanted = [m for m in mailboxes if options.detail or _needs_detail(accounts.get(m.account_id))]
+    chosen = wanted if options.detail else wanted[: max(options.detail_budget, 0)]
+    stats = _fetch_stats(client, chosen, progress=progress)
+    results = []
+    for mailbox in mailboxes:
+        account = accounts.get(mailbox.account_id)
+        warmup = account.warmup if account is not None else None
+        sent, spam = (warmup.total_sent_count, warmup.total_spam_count) if warmup is not None else (0, 0)
+        evidence = Evidence(
+            account=account,
+            stats=stats.get(mailbox.account_id),
+            history=inbox_history(earlier.get(mailbox.email, []), sent, spam, today),
+            bounce=bounces.measures.get(mailbox.email.lower()),
+            dns=domains.get(mailbox.domain),
+            placement=placements.get(mailbox.email.lower()),
+        )
+        results.append(assess(mailbox, evidence, today))
+    fleet = {}
+    if history is not None:
+        history.record(_nights(results, today))
+        fleet = history.classes_by_night(today - timedelta(days=HISTORY_DAYS))
+    return Gathered(results, bounces.source, len(chosen), len(wanted), fleet)
+
+
+def _needs_detail(account: EmailAccount | None) -> bool:
+    return account is not None and needs_detail(account)
+
+
+def _nights(results: Sequence[MailboxHealth], today: date) -> list[Night]:
+    nights = []
+    for result in results:
+        account = result.evidence.account
+        warmup = account.warmup if account is not None else None
+        nights.append(
+            Night(
+                night=today,
+                email=result.mailbox.email,
+                account_id=result.mailbox.account_id,
+                warmup_sent=warmup.total_sent_count if warmup is not None else 0,
+                warmup_spam=warmup.total_spam_count if warmup is not None else 0,
+                health=result.health.value,
+                reason=result.verdict.reason,
+                bounce_rate=result.bounce_rate,
+            )
+        )
+    return nights
+
+
+def _fetch_stats(
+    client: SmartleadClient, mailboxes: Sequence[ManagedMailbox], *, progress: bool
+) -> dict[int, WarmupStats]:
+    """7-day warmup stats, one paced request each; a mailbox gone from Smartlead has none (drift says so)."""
+
+    def one(mailbox: ManagedMailbox) -> WarmupStats:
+        try:
+            return client.get_warmup_stats(mailbox.account_id)
+        except NotFoundError:
+            return WarmupStats(account_id=mailbox.account_id)
+
+    if not progress or not mailboxes:
+        return {m.account_id: one(m) for m in mailboxes}
+    columns = (TextColumn("warmup stats"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    found = {}
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("stats", total=len(mailboxes))
+        for mailbox in mailboxes:
+            found[mailbox.account_id] = one(mailbox)
+            bar.advance(task)
+    return found
