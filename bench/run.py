@@ -334,7 +334,11 @@ def ratio(results: list[Measurement], op: str, mailboxes: int) -> float | None:
 
 def misses(results: list[Measurement], limit: LimitRun | None) -> list[str]:
     """Every missed count target, as a sentence."""
-    missed = []
+    missed = [
+        f"floor {m.op} at {m.mailboxes} failed ({m.note})"
+        for m in results
+        if m.stack == "floor" and m.exit_code not in (0, 2) and m.op != "state bytes/mailbox"
+    ]
     for m in results:
         if m.stack != "mailfleet" or m.target is None:
             continue

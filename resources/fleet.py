@@ -42,16 +42,15 @@ def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str
     return pulumi.Output.secret(value)
 
 
-def mailbox_props(
-    tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int], config: pulumi.Config
-) -> dict[str, Any]:
-    """The Mailbox resource's inputs: every declared field by its key (secrets resolved), plus intent."""
+def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:
+    """The Mailbox resource's inputs: every declared field by its key, plus intent. Secret fields are left to
+    :func:`secret_props`, which needs the stack's config."""
     props: dict[str, Any] = {"tenant": tenant.name, "email": mailbox.email}
     for key, value in mailbox.settings.items():
         field = FIELDS[key]
-        if field.elide and value == default_of(field, mailbox.email):
-            continue  # e.g. a login equal to the address: less state per mailbox
-        props[key] = resolve_password(value, config) if field.secret else value
+        if field.secret or (field.elide and value == default_of(field, mailbox.email)):
+            continue  # an elided default, e.g. a login equal to the address: less state per mailbox
+        props[key] = value
     props.update(
         ramp=ramp_to_json(mailbox.ramp),
         on_remove=mailbox.on_remove,
@@ -63,6 +62,11 @@ def mailbox_props(
         props["campaigns"] = sorted(mailbox.campaigns)
         props["campaign_min_warmup_days"] = tenant.campaign_min_warmup_days
     return props
+
+
+def secret_props(mailbox: MailboxSpec, config: pulumi.Config) -> dict[str, pulumi.Output[str]]:
+    """The mailbox's secret fields (its passwords), each resolved into a Pulumi secret."""
+    return {key: resolve_password(value, config) for key, value in mailbox.settings.items() if FIELDS[key].secret}
 
 
 def health_report(config: pulumi.Config) -> dict[str, HealthInput]:
@@ -95,7 +99,7 @@ def declare_tenant(
         pulumi.ResourceOptions(parent=component),
     )
     for mailbox in tenant.mailboxes:
-        props = mailbox_props(tenant, mailbox, client.client_id, config)
+        props = {**mailbox_props(tenant, mailbox, client.client_id), **secret_props(mailbox, config)}
         verdict = (health or {}).get(mailbox.email.lower()) if tenant.health_gate else None
         if verdict is not None:
             props["health"] = verdict.as_input()
