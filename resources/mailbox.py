@@ -251,7 +251,8 @@ class MailboxProvider(SmartleadProvider):
             )
         # Numbers reach providers as floats: campaign ids are integers.
         campaigns = sorted(int(c) for c in news.get("campaigns") or ())
-        min_days = int(news.get("campaign_min_warmup_days") or WARMUP_COMPLETE_DAYS)
+        declared_days = news.get("campaign_min_warmup_days")
+        min_days = int(declared_days if declared_days is not None else WARMUP_COMPLETE_DAYS)  # 0 is a valid value
         planned, hold = campaign_plan(campaigns, min_days, started, today)
         attached, hold = hold_campaigns(held, _olds.get("attached_campaigns"), planned, hold)
         if campaigns or attached or _olds.get("attached_campaigns"):
