@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from mailfleet.reports.comment import Preview, render_comment
 from mailfleet.testing.e2e import Project, changed_steps
 from tests.e2e.test_health import mailfleet_health
 
@@ -85,13 +86,16 @@ def test_a_burned_mailbox_rests_its_reserve_stands_in_and_it_is_readmitted_after
     rested_on = (start + timedelta(days=night)).isoformat()
 
     # 2. The preview says why; the up detaches jane and attaches dora.
-    steps = changed_steps(project.preview(env=env()))
+    preview = project.preview(env=env())
+    steps = changed_steps(preview)
     assert pool_note(steps[JANE]).startswith(f"resting: {jane['reason']} > 5 % since {rested_on}; replaced by {DORA}")
     assert pool_note(steps[DORA]) == f"active: replaces {JANE} in campaign {CAMPAIGN}"
     assert steps[JANE]["newState"]["inputs"]["attached_campaigns"] == []
     assert steps[JANE]["newState"]["inputs"]["ramp_step"].startswith("resting (pool of campaign 48213): 5/day")
     text = project.pulumi.run("preview", "--diff", extra_env=env()).stdout
     assert "resting: bounce" in text and f"replaced by {DORA}" in text
+    comment, _ = render_comment(Preview.of_digest("e2e", preview))
+    assert f"- `{JANE}`: resting: {jane['reason']} > 5 % since {rested_on}; replaced by {DORA} in campaign" in comment
     control.clear_requests()
     project.up(env=env())
     log = control.requests().entries
