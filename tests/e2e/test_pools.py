@@ -70,7 +70,7 @@ def test_a_burned_mailbox_rests_its_reserve_stands_in_and_it_is_readmitted_after
         control.advance_days(1)
         result = mailfleet_health(project, env(), "--json", str(report))
         assert result.returncode in (0, 2), result.stderr
-        rows = {row["email"]: row for row in json.loads(report.read_text())["mailboxes"]}
+        rows: dict[str, dict[str, Any]] = {row["email"]: row for row in json.loads(report.read_text())["mailboxes"]}
         return rows[JANE]
 
     project.up(env=env())  # no report yet: the declared senders join, the reserve waits

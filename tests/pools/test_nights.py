@@ -27,6 +27,7 @@ def test_the_window_is_the_lookback() -> None:
 
 
 def test_anything_malformed_reads_as_no_nights() -> None:
-    for value in (None, [], {"classes": 3}, {"from": "yesterday", "classes": "hh"}):
+    values: list[object] = [None, [], {"classes": 3}, {"from": "yesterday", "classes": "hh"}]
+    for value in values:
         assert Nights.from_json(value).nights == ()
     assert Nights(()).to_json()["classes"] == ""

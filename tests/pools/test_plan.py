@@ -38,7 +38,7 @@ def test_a_critical_sender_rests_and_the_ready_reserve_takes_its_place() -> None
 def test_the_rest_level_is_configurable() -> None:
     pool = replace(POOL, rest_per_day=4)
     plans, _ = plan_tenant(tenant(pool), healthy_pool(**{A: member("cc", campaigns=IN)}), TONIGHT)
-    assert plans[A].cap is not None and plans[A].cap.per_day == 4
+    assert plans[A].cap == Cap(4, "resting (pool of campaign 48213)")
     assert plans[A].note.startswith(f"resting: bounce 6.1 % > 5 % since {TONIGHT - timedelta(days=1)};")
 
 
@@ -96,7 +96,7 @@ def test_a_reserve_that_goes_critical_itself_rests_and_the_next_reserve_stands_i
     plans, pools = plan_tenant(tenant(pool), members, TONIGHT)
     assert pools[0].active == (B, C, E)
     assert plans[D].campaigns == set() and plans[D].note.startswith(f"resting: bounce 6.1 % > 5 % since {TONIGHT}")
-    assert plans[D].cap is not None and plans[D].cap.per_day == 10
+    assert plans[D].cap == Cap(10, "resting (pool of campaign 48213)")
     assert plans[A].note.endswith(f"replaced by {E} in campaign 48213")
 
     # The standing-in reserve itself goes critical: it is detached, and with no other reserve the pool is short.
