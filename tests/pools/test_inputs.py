@@ -14,7 +14,7 @@ NIGHTS = {"from": "2026-12-09", "classes": "hc", "last_critical_reason": "bounce
 
 
 def report(tmp_path: Path) -> dict[str, HealthInput]:
-    rows = [
+    rows: list[dict[str, object]] = [
         {"email": e, "class": "healthy", "reason": "", "warmup_day": 40, "campaigns": [48213], "nights": {}}
         for e in ("b@x.example", "c@x.example")
     ]
