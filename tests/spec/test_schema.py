@@ -179,3 +179,10 @@ def test_pool_defaults_match_the_model() -> None:
     assert pool["after_recovery"]["default"] == DEFAULT_AFTER_RECOVERY
     # The report carries LOOKBACK_NIGHTS nights: a longer probation could never end.
     assert pool["readmit_after"]["maximum"] == LOOKBACK_NIGHTS
+
+
+def test_a_rest_level_is_in_a_ramp_steps_range() -> None:
+    defs = load_schema()["$defs"]
+    rest = defs["pool"]["properties"]["rest_per_day"]
+    step = defs["ramp"]["items"]["properties"]["per_day"]
+    assert (rest["minimum"], rest["maximum"]) == (step["minimum"], step["maximum"])
