@@ -13,6 +13,7 @@ from pulumi.runtime.proto import source_pb2
 
 from mailfleet.fields import FIELDS, default_of
 from mailfleet.health.gate import REPORT_CONFIG_KEY, REPORT_VARIABLE, HealthInput, HealthReportError, load_health_report
+from mailfleet.pools.inputs import plan_from_report, pool_inputs
 from mailfleet.spec import SpecError, load_tenants
 from mailfleet.spec.model import Mailbox as MailboxSpec
 from mailfleet.spec.model import SecretRef
@@ -98,8 +99,13 @@ def declare_tenant(
         {"tenant": tenant.name, "name": tenant.client.name, "email": tenant.client.email},
         pulumi.ResourceOptions(parent=component),
     )
+    plans, pools = plan_from_report(tenant, health or {})  # campaign pools (docs/rotation.md)
+    for pool in pools:
+        if pool.below_target:
+            pulumi.log.warn(f"tenant {tenant.name}: pool of {pool.summary()}")
     for mailbox in tenant.mailboxes:
         props = {**mailbox_props(tenant, mailbox, client.client_id), **secret_props(mailbox, config)}
+        props.update(pool_inputs(tenant, mailbox, plans.get(mailbox.email)))
         verdict = (health or {}).get(mailbox.email.lower()) if tenant.health_gate else None
         if verdict is not None:
             props["health"] = verdict.as_input()

@@ -29,6 +29,7 @@ from pulumi.dynamic import (
 from mailfleet import clock
 from mailfleet.fields import FIELDS, default_of
 from mailfleet.health.gate import critical_reason, hold_campaigns, hold_cap
+from mailfleet.pools.caps import pool_cap
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.fields import (
     CREDENTIAL_KEYS,
@@ -62,6 +63,7 @@ INTENT_KEYS = (
     "campaigns",
     "campaign_min_warmup_days",
     "campaign_hold",
+    "pool",
 )
 MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS + MEMBERSHIP_KEYS
 # The latest health report's verdict ({class, reason}), for the health gate. Not diffed itself: its effect shows in
@@ -112,6 +114,7 @@ def observed_fields(account: EmailAccount, declared: dict[str, Any], *, deep: bo
     if account.campaign_ids is not None:
         # Only campaigns this mailbox is declared for, or was put in by us: other memberships are not ours.
         ours = set(declared.get("campaigns") or ()) | set(declared.get("attached_campaigns") or ())
+        ours |= set((declared.get("pool") or {}).get("campaigns") or ())  # a pool's campaign, when resting too
         if ours:
             live["attached_campaigns"] = sorted(set(account.campaign_ids) & ours)
     return live
@@ -243,12 +246,13 @@ class MailboxProvider(SmartleadProvider):
         except (KeyError, TypeError, ValueError) as error:
             failures.append(CheckFailure("ramp", f"invalid sending ramp: {error}"))
         else:
-            inputs["max_email_per_day"], inputs["ramp_step"] = hold_cap(
-                held, _olds.get("max_email_per_day"), per_day, step
+            inputs["max_email_per_day"], inputs["ramp_step"] = pool_cap(
+                news.get("pool"), *hold_cap(held, _olds.get("max_email_per_day"), per_day, step)
             )
         # Numbers reach providers as floats: campaign ids are integers.
         campaigns = sorted(int(c) for c in news.get("campaigns") or ())
-        min_days = int(news.get("campaign_min_warmup_days") or WARMUP_COMPLETE_DAYS)
+        declared_days = news.get("campaign_min_warmup_days")
+        min_days = int(declared_days if declared_days is not None else WARMUP_COMPLETE_DAYS)  # 0 is a valid value
         planned, hold = campaign_plan(campaigns, min_days, started, today)
         attached, hold = hold_campaigns(held, _olds.get("attached_campaigns"), planned, hold)
         if campaigns or attached or _olds.get("attached_campaigns"):

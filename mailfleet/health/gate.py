@@ -34,6 +34,12 @@ class HealthReportError(MailfleetError):
 class HealthInput:
     health: str
     reason: str
+    # For campaign pools (mailfleet.pools): the report's night, the mailbox's warmup day, the campaigns the listing
+    # showed it in, and its recent nights. Not part of the Mailbox input.
+    night: str | None = None
+    warmup_day: int | None = None
+    campaigns: tuple[int, ...] | None = None
+    nights: Any = None
 
     def as_input(self) -> dict[str, str]:
         return {"class": self.health, "reason": self.reason}
@@ -50,10 +56,19 @@ def load_health_report(path: Path) -> dict[str, HealthInput]:
     rows = data.get("mailboxes") if isinstance(data, Mapping) else None
     if not isinstance(rows, list):
         raise HealthReportError(f"health report {path} has no 'mailboxes' list; write it with mailfleet health --json")
+    night = data.get("date") if isinstance(data.get("date"), str) else None
     found: dict[str, HealthInput] = {}
     for row in rows:
         if isinstance(row, Mapping) and isinstance(row.get("email"), str) and isinstance(row.get("class"), str):
-            found[row["email"].lower()] = HealthInput(row["class"], str(row.get("reason") or ""))
+            day, campaigns = row.get("warmup_day"), row.get("campaigns")
+            found[row["email"].lower()] = HealthInput(
+                row["class"],
+                str(row.get("reason") or ""),
+                night=night,
+                warmup_day=day if isinstance(day, int) and not isinstance(day, bool) else None,
+                campaigns=tuple(c for c in campaigns if isinstance(c, int)) if isinstance(campaigns, list) else None,
+                nights=row.get("nights"),
+            )
     return found
 
 

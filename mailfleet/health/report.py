@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,10 @@ from mailfleet.errors import SetupError
 from mailfleet.health.assess import NOT_ENOUGH_DATA, MailboxHealth, Measure
 from mailfleet.health.bounce import BounceSettings
 from mailfleet.health.gather import DnsChecker, Gathered, GatherOptions, gather
-from mailfleet.health.history import open_history
+from mailfleet.health.history import Night, open_history
 from mailfleet.health.stack import managed_mailboxes
 from mailfleet.health.thresholds import HealthClass, format_percent, thresholds_as_json
+from mailfleet.pools.nights import recent_nights
 from mailfleet.spec.ramps import WARMUP_COMPLETE_DAYS
 
 EXIT_OK, EXIT_CRITICAL = 0, 2
@@ -76,7 +77,9 @@ def run_health(
     with open_history(opened.workspace, config, name) as history, settings.client() as client:
         previous = history.nights(today - timedelta(days=30), today)
         gathered = gather(mailboxes, client, today, history, options, progress=err.is_terminal)
-        report = build_report(gathered.results, stack=name, today=today.isoformat(), gathered=gathered)
+        report = build_report(
+            gathered.results, stack=name, today=today.isoformat(), gathered=gathered, earlier=previous
+        )
         out = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
         render(gathered.results, out, gathered=gathered)
         if json_path:
@@ -116,7 +119,7 @@ def measure_json(measure: Measure | None) -> dict[str, Any] | None:
     }
 
 
-def mailbox_json(result: MailboxHealth) -> dict[str, Any]:
+def mailbox_json(result: MailboxHealth, earlier: Sequence[Night] = (), today: date | None = None) -> dict[str, Any]:
     standing = result.standing
     evidence = result.evidence
     account = evidence.account
@@ -175,6 +178,13 @@ def mailbox_json(result: MailboxHealth) -> dict[str, Any]:
         "ramp_per_day": standing.per_day if standing else None,
         "max_email_per_day": result.mailbox.max_email_per_day,
         "held": result.held,
+        # For campaign pools (docs/rotation.md): the live attachments as listed tonight, and the recent nights.
+        "campaigns": sorted(account.campaign_ids) if account and account.campaign_ids is not None else None,
+        "nights": None
+        if today is None
+        else recent_nights(
+            ((n.night, n.health, n.reason) for n in earlier), today, result.health.value, result.verdict.reason
+        ).to_json(),
         "days": [
             {"date": p.day.isoformat(), "sent": p.sent, "spam": p.spam, "inbox_rate": p.inbox_rate} for p in result.days
         ],
@@ -182,7 +192,12 @@ def mailbox_json(result: MailboxHealth) -> dict[str, Any]:
 
 
 def build_report(
-    results: Sequence[MailboxHealth], *, stack: str, today: str, gathered: Gathered | None = None
+    results: Sequence[MailboxHealth],
+    *,
+    stack: str,
+    today: str,
+    gathered: Gathered | None = None,
+    earlier: Mapping[str, Sequence[Night]] | None = None,
 ) -> dict[str, Any]:
     counts = {c.value: sum(1 for r in results if r.health is c) for c in HealthClass}
     return {
@@ -202,7 +217,9 @@ def build_report(
             "detail_fetched": gathered.detail_fetched if gathered else 0,
             "detail_wanted": gathered.detail_wanted if gathered else 0,
         },
-        "mailboxes": [mailbox_json(r) for r in results],
+        "mailboxes": [
+            mailbox_json(r, (earlier or {}).get(r.mailbox.email, ()), date.fromisoformat(today)) for r in results
+        ],
     }
 
 

@@ -27,6 +27,7 @@ from mailfleet.reports.changes import (
     merge_changes,
 )
 from mailfleet.reports.render import GITHUB_COMMENT_LIMIT, code, field_line, fit, plural
+from mailfleet.reports.rotation import rotation_section
 
 __all__ = ["MARKER", "Preview", "load_digest", "render_comment", "run_preview_comment"]
 
@@ -152,6 +153,7 @@ def render_comment(preview: Preview, *, limit: int = GITHUB_COMMENT_LIMIT) -> tu
         f"{_summary_sentence(preview)}\n"
     )
     changed = preview.changed()
+    head += rotation_section(changed, limit=limit)
     if not changed:
         return head, 0
     opened = " open" if len(changed) <= OPEN_DETAILS_UP_TO else ""

@@ -29,6 +29,7 @@ from mailfleet.spec.model import (
     Tenant,
     Webhook,
 )
+from mailfleet.spec.pools import build_pools, check_pools
 from mailfleet.spec.ramps import BUILTIN_RAMPS, STANDARD_RAMP_NAME, WARMUP_COMPLETE_DAYS
 from mailfleet.spec.schema import validator
 from mailfleet.spec.yamlpos import MISSING, JsonPath, Mark, Parsed, parse, position_of
@@ -291,6 +292,7 @@ def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collectio
     problems += _check_ramps(file, data)
     problems += _check_endpoints(file, data)
     problems += _check_dns_domains(file, data)
+    problems += check_pools(file, data)
     if known_secrets is not None:
         problems += _check_secrets(file, data, known_secrets)
     places: dict[str, list[tuple[int, Location]]] = {}
@@ -475,6 +477,7 @@ def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
         source=file.source,
         location=file.location(()),
         dns=_dns(data.get("dns", True)),
+        pools=build_pools(file, data),
     )
 
 

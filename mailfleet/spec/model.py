@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 OnRemove = Literal["retain", "suspend", "delete"]
+AfterRecovery = Literal["return", "stay"]
+
+#: Pool defaults (the schema's ``default`` values agree: tests/spec/test_schema.py).
+DEFAULT_READMIT_AFTER = 3
+DEFAULT_AFTER_RECOVERY: AfterRecovery = "return"
 SecretKind = Literal["secret", "env"]
 
 
@@ -133,6 +138,29 @@ class DnsSettings:
 
 
 @dataclass(frozen=True)
+class Pool:
+    """``pools:`` of a tenant file: who may send for ``campaign``, and how many at once (docs/rotation.md).
+
+    ``mailboxes`` is resolved (a ``tag`` selector becomes the tagged mailboxes in file order, reserves left out);
+    emails are lowercase. ``rest_per_day`` None: the first step of the mailbox's ramp.
+    """
+
+    campaign: int
+    active: int
+    mailboxes: tuple[str, ...]
+    reserves: tuple[str, ...] = ()
+    readmit_after: int = DEFAULT_READMIT_AFTER
+    rest_per_day: int | None = None
+    after_recovery: AfterRecovery = DEFAULT_AFTER_RECOVERY
+    tag: str | None = None
+    location: Location | None = None
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return self.mailboxes + self.reserves
+
+
+@dataclass(frozen=True)
 class Tenant:
     """One tenant file. ``on_remove`` is the file's default (``defaults.on_remove``); each mailbox carries
     its own."""
@@ -147,3 +175,4 @@ class Tenant:
     source: Path
     location: Location
     dns: DnsSettings = DnsSettings()
+    pools: tuple[Pool, ...] = ()

@@ -147,3 +147,25 @@ def test_a_mailbox_without_per_day_data_shows_tonights_rate(tmp_path: Path) -> N
     result = assess(mailbox("a@x.example"), Evidence(account=account), TODAY)
     assert result.inbox_measure.source == "listing" and result.inbox_rate == 0.95
     assert mailbox_series(result).points == [(TODAY, 95.0)]
+
+
+def test_json_report_carries_each_mailboxs_recent_nights_and_listed_campaigns() -> None:
+    from datetime import timedelta
+
+    from mailfleet.health.history import Night
+
+    earlier = {
+        "jane@acme.example": [
+            Night(TODAY - timedelta(days=2), "jane@acme.example", 1, 10, 1, "critical", "bounce 6.1 %"),
+            Night(TODAY - timedelta(days=1), "jane@acme.example", 1, 20, 2, "healthy", ""),
+        ]
+    }
+    report = build_report(fleet(), stack="local", today=TODAY.isoformat(), earlier=earlier)
+    jane, john = report["mailboxes"][:2]
+    assert jane["nights"] == {
+        "from": (TODAY - timedelta(days=2)).isoformat(),
+        "classes": "chc",
+        "last_critical_reason": jane["reason"],
+    }
+    assert john["nights"]["classes"] == john["class"][0] and john["nights"]["from"] == TODAY.isoformat()
+    assert "campaigns" in jane

@@ -269,3 +269,30 @@ def test_delete_follows_the_removal_policy(smartlead: FakeSmartlead, policy: str
 def test_deleting_an_account_already_gone_succeeds(smartlead: FakeSmartlead) -> None:
     MailboxProvider().delete("999", declared(on_remove="delete"))
     assert [c.endpoint for c in smartlead.writes()] == ["DELETE /email-accounts/{id}"]
+
+
+def test_check_applies_a_pools_rest_cap_and_leaves_its_campaign(smartlead: FakeSmartlead) -> None:
+    olds = checked({}, declared(warmup_started_on="2026-10-01"))
+    olds.update(attached_campaigns=[48213], max_email_per_day=75)
+    cap = {"per_day": 10.0, "why": "resting (pool of campaign 48213)"}
+    pool = {"campaigns": [48213.0], "note": "resting: bounce 6.1 % > 5 % since 2026-12-02", "cap": cap}
+    inputs = checked(olds, declared(warmup_started_on="2026-10-01", campaigns=[], pool=pool))
+    assert inputs["max_email_per_day"] == 10
+    assert inputs["ramp_step"].startswith("resting (pool of campaign 48213): 10/day; ramp today: standard step 7/7")
+    assert inputs["attached_campaigns"] == []
+    assert inputs["warmup_enabled"] is True  # warmup stays on
+
+
+def test_check_honours_campaign_min_warmup_days_of_zero(smartlead: FakeSmartlead) -> None:
+    inputs = checked({}, declared(campaigns=[48213.0], campaign_min_warmup_days=0.0))
+    assert inputs["attached_campaigns"] == [48213]
+
+
+def test_refresh_sees_a_pool_campaign_attached_by_hand_while_resting() -> None:
+    from mailfleet.smartlead.models import EmailAccount
+
+    account = EmailAccount.from_api(
+        {"id": 1, "from_email": EMAIL, "from_name": "Jane Doe", "campaign_ids": [48213, 99]}
+    )
+    live = observed_fields(account, {"email": EMAIL, "campaigns": [], "pool": {"campaigns": [48213]}})
+    assert live["attached_campaigns"] == [48213]

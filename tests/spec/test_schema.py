@@ -168,3 +168,21 @@ def test_email_format(value: str, ok: bool) -> None:
 )
 def test_url_format(value: str, ok: bool) -> None:
     assert is_http_url(value) is ok
+
+
+def test_pool_defaults_match_the_model() -> None:
+    from mailfleet.pools.nights import LOOKBACK_NIGHTS
+    from mailfleet.spec.model import DEFAULT_AFTER_RECOVERY, DEFAULT_READMIT_AFTER
+
+    pool = load_schema()["$defs"]["pool"]["properties"]
+    assert pool["readmit_after"]["default"] == DEFAULT_READMIT_AFTER
+    assert pool["after_recovery"]["default"] == DEFAULT_AFTER_RECOVERY
+    # The report carries LOOKBACK_NIGHTS nights: a longer probation could never end.
+    assert pool["readmit_after"]["maximum"] == LOOKBACK_NIGHTS
+
+
+def test_a_rest_level_is_in_a_ramp_steps_range() -> None:
+    defs = load_schema()["$defs"]
+    rest = defs["pool"]["properties"]["rest_per_day"]
+    step = defs["ramp"]["items"]["properties"]["per_day"]
+    assert (rest["minimum"], rest["maximum"]) == (step["minimum"], step["maximum"])
