@@ -1,0 +1,148 @@
+"""The stacks of this project: the mapping, which of them exist in the backend, and creating the missing ones.
+
+Every stack is created and configured here, from one place: the passphrase secrets provider (or the backend's
+default), ``mailfleet:baseUrl`` and the secret ``mailfleet:apiKey`` (from ``$SMARTLEAD_BASE_URL`` and
+``$SMARTLEAD_API_KEY`` unless given), then the shared ``config:`` of ``stacks.yaml``
+(:meth:`~mailfleet.workspace.PulumiCLI.configure_stack`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mailfleet.automation import DEFAULT_STACK, find_pulumi_root, stack_environment, stack_name
+from mailfleet.errors import SetupError
+from mailfleet.spec.loader import tenant_file_names
+from mailfleet.spec.model import Tenant
+from mailfleet.stacks.mapping import StackMap, load_stack_map
+from mailfleet.workspace import PulumiCLI, find_pulumi_project
+
+DEFAULT_SPECS = "specs/tenants"
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    name: str
+    resources: int
+
+
+@dataclass
+class Project:
+    """One checkout of the project: where it is, its mapping, and the CLI to run on any of its stacks."""
+
+    directory: Path
+    mapping: StackMap
+    environment: Mapping[str, str]
+    binary_dir: Path
+    _existing: dict[str, StackInfo] | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, directory: Path | None = None, environ: Mapping[str, str] | None = None) -> Project:
+        root = directory or find_pulumi_project()
+        names = _tenant_names(root / DEFAULT_SPECS)
+        mapping = load_stack_map(root, names)
+        specs = mapping.config.get("mailfleet:specsDir")
+        if specs and specs != DEFAULT_SPECS:
+            mapping = load_stack_map(root, _tenant_names(root / specs))
+        env = stack_environment(root, environ)
+        return cls(root, mapping, env, find_pulumi_root(root, environ) / "bin")
+
+    @property
+    def specs_dir(self) -> str:
+        return self.mapping.config.get("mailfleet:specsDir", DEFAULT_SPECS)
+
+    def stacks(self) -> list[str]:
+        """Every stack of the mapping; without ``stacks.yaml`` the one stack in use ($PULUMI_STACK, else local)."""
+        if self.mapping.single:
+            return [stack_name(None)]
+        return sorted(self.mapping.stacks)
+
+    def tenants_of(self, stack: str) -> tuple[str, ...]:
+        return self.mapping.tenants_of(stack)
+
+    def cli(self, stack: str) -> PulumiCLI:
+        return PulumiCLI(self.binary_dir, self.directory, stack, dict(self.environment))
+
+    def existing(self, *, refresh: bool = False) -> dict[str, StackInfo]:
+        """The stacks of this project in the backend, with their resource counts (one ``pulumi stack ls``)."""
+        if self._existing is None or refresh:
+            out = self.cli(DEFAULT_STACK).run("stack", "ls", "--json", stack=False).stdout
+            rows = json.loads(out or "[]")
+            self._existing = {
+                str(row["name"]).rsplit("/", 1)[-1]: StackInfo(
+                    str(row["name"]).rsplit("/", 1)[-1], int(row.get("resourceCount") or 0)
+                )
+                for row in rows
+            }
+        return self._existing
+
+    def strays(self) -> list[StackInfo]:
+        """Stacks in the backend that the mapping does not name but that still hold resources (e.g. the single
+        ``local`` stack before ``mailfleet stacks migrate``): their tenants would be managed twice."""
+        if self.mapping.single:
+            return []
+        return [
+            info for name, info in sorted(self.existing().items()) if name not in self.mapping.stacks and info.resources
+        ]
+
+    def refuse_strays(self) -> None:
+        strays = self.strays()
+        if strays:
+            listed = ", ".join(f"{s.name} ({s.resources} resources)" for s in strays)
+            raise SetupError(
+                f"stacks.yaml does not name stack(s) {listed}, which still manage resources: a tenant is managed by "
+                "exactly one stack. Move them first: mailfleet stacks migrate"
+            )
+
+    def configure(
+        self,
+        stacks: Sequence[str],
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        tenants: Sequence[Tenant] = (),
+        fill_secrets: bool = False,
+        only_missing: bool = True,
+    ) -> list[str]:
+        """Create and configure ``stacks`` (by default only those that do not exist yet); returns those configured.
+
+        ``fill_secrets`` gives each password reference of the stack's tenants a random local-only secret (emulator
+        stacks, as the demo does)."""
+        existing = self.existing()
+        todo = [stack for stack in stacks if not (only_missing and stack in existing)]
+        if not todo:
+            return []
+        url = base_url or self.mapping.config.get("mailfleet:baseUrl") or os.environ.get("SMARTLEAD_BASE_URL")
+        key = api_key or os.environ.get("SMARTLEAD_API_KEY")
+        if not key:
+            raise SetupError(
+                f"stack(s) {', '.join(todo)} do not exist yet; to create them set SMARTLEAD_API_KEY (the key goes "
+                "into each stack as the secret mailfleet:apiKey)"
+            )
+        settings = {k: v for k, v in self.mapping.config.items() if k != "mailfleet:baseUrl"}
+        for stack in todo:
+            cli = self.cli(stack)
+            cli.configure_stack(url or "https://server.smartlead.ai/api/v1", key, settings)
+            if fill_secrets:
+                own = set(self.tenants_of(stack))
+                refs = [
+                    m.password.name
+                    for t in tenants
+                    if t.name in own
+                    for m in t.mailboxes
+                    if m.password.kind == "secret"
+                ]
+                cli.fill_missing_secrets(refs)
+        self.existing(refresh=True)
+        return todo
+
+
+def _tenant_names(directory: Path) -> list[str]:
+    try:
+        return [Path(name).stem for name in tenant_file_names(directory)]
+    except OSError:
+        return []
