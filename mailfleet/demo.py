@@ -19,7 +19,7 @@ from mailfleet.emulator.testing import running_emulator
 from mailfleet.errors import MailfleetError
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.spec import load_tenants
-from mailfleet.stacks.commands import password_keys
+from mailfleet.stacks.commands import client_emails, password_keys
 from mailfleet.stacks.fanout import FanOut, run_fanout, summary_text
 from mailfleet.stacks.migrate import apply_migration, plan_migration
 from mailfleet.stacks.project import Project
@@ -62,7 +62,7 @@ def migrate_strays(console: Console, project: Project) -> None:
     console.print("moving the old single stack into one stack per tenant (no Smartlead request):")
     for line in plan.lines():
         console.print(f"  {line}")
-    apply_migration(project, plan, password_keys(project), lambda _line: None)
+    apply_migration(project, plan, password_keys(project), lambda _line: None, client_emails(project))
 
 
 def run() -> int:

@@ -19,6 +19,7 @@ from mailfleet.spec.model import SecretRef
 from mailfleet.spec.model import Tenant as TenantSpec
 from mailfleet.spec.ramps import ramp_to_json
 from mailfleet.stacks.mapping import STACKS_FILE, load_stack_map
+from mailfleet.stacks.ownership import foreign_claims
 from resources.mailbox import Mailbox
 from resources.tag import Tag
 from resources.tenant import Tenant, TenantClient
@@ -190,7 +191,29 @@ def stack_tenants(directory: Path, stack: str) -> list[TenantSpec]:
             "client) belongs to exactly one stack; list it in stacks.yaml, or move its resources with "
             "`mailfleet stacks migrate`"
         )
-    return [tenant for tenant in tenants if tenant.name in own]
+    chosen = [tenant for tenant in tenants if tenant.name in own]
+    if not mapping.single:
+        refuse_foreign_clients(chosen, stack)
+    return chosen
+
+
+def refuse_foreign_clients(tenants: list[TenantSpec], stack: str) -> None:
+    """Stop before declaring anything when another stack manages one of these tenants' clients (its stack tag)."""
+    try:
+        foreign = foreign_claims([tenant.client.email for tenant in tenants], stack)
+    except RuntimeError as error:
+        pulumi.log.warn(f"cannot check which stack manages each tenant client: {error}")
+        return
+    if foreign:
+        lines = [
+            f"  {tenant.location}: client {tenant.client.email} is managed by stack {', '.join(foreign[email])}"
+            for tenant in tenants
+            if (email := tenant.client.email) in foreign
+        ]
+        raise pulumi.RunError(
+            f"stack {stack!r} declares tenant clients another stack manages; a client belongs to exactly one "
+            "stack, so this stack will not adopt them (move them with `mailfleet stacks migrate`):\n" + "\n".join(lines)
+        )
 
 
 def declare_fleet() -> None:

@@ -71,6 +71,10 @@ def password_keys(project: Project) -> dict[str, set[str]]:
     return {t.name: {m.password.name for m in t.mailboxes if m.password.kind == "secret"} for t in tenants}
 
 
+def client_emails(project: Project) -> dict[str, str]:
+    return {t.name: t.client.email for t in load_tenants(project.directory / project.specs_dir)}
+
+
 def run_migrate(dry_run: bool, yes: bool) -> int:
     project = Project.load()
     if project.mapping.single:
@@ -90,7 +94,8 @@ def run_migrate(dry_run: bool, yes: bool) -> int:
         if not click.confirm("Move these resources?", default=False):
             click.echo("not confirmed: nothing changed", err=True)
             return 1
-    apply_migration(project, plan, password_keys(project), lambda line: click.echo(line, err=True))
+    say = lambda line: click.echo(line, err=True)  # noqa: E731
+    apply_migration(project, plan, password_keys(project), say, client_emails(project))
     click.echo("migrated: run mailfleet preview to see that every stack is clean")
     return 0
 

@@ -266,6 +266,10 @@ def run_command(
                 click.echo("confirmation declined, not proceeding with the update", err=True)
                 return 1
         fan = run_fanout(project, operation, chosen, reason=reason, parallel=parallel, limiter_url=limiter)
+    if operation == "up":
+        for result in fan.results:
+            if result.ok:
+                project.claim(result.stack)
     write_outputs(fan, json_path, comment_path)
     click.echo(summary_text(fan))
     return 0 if fan.ok else 1

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mailfleet.errors import SetupError
+from mailfleet.stacks.ownership import release
 from mailfleet.stacks.project import Project
 from mailfleet.workspace import PROJECT_NAME, PulumiCLI
 
@@ -178,7 +179,11 @@ def _filtered_tag(
             values["members"] = [m for m in values["members"] if int(m) in keep]
     entry["urn"] = restack(str(entry["urn"]), source, dest)
     if isinstance(entry.get("parent"), str):
-        entry["parent"] = restack(entry["parent"], source, dest)
+        # Tags sit under the stack's root resource, whose name carries the stack's (mailfleet-<stack>).
+        root = next((u for u, r in dest_urns.items() if r.get("type") == ROOT_TYPE), None)
+        if root is None:
+            raise SetupError(f"stack {dest} has no root resource: cannot place tag {urn_name(entry['urn'])}")
+        entry["parent"] = root
     entry["dependencies"] = [
         u for u in (restack(d, source, dest) for d in entry.get("dependencies") or []) if u in kept
     ]
@@ -206,9 +211,15 @@ def _ensure_dest(project: Project, source: PulumiCLI, dest: str, foreign_secrets
 
 
 def apply_migration(
-    project: Project, plan: MigrationPlan, password_keys: Mapping[str, set[str]], say: Callable[[str], None]
+    project: Project,
+    plan: MigrationPlan,
+    password_keys: Mapping[str, set[str]],
+    say: Callable[[str], None],
+    clients: Mapping[str, str] | None = None,
 ) -> None:
-    """Carry out ``plan``. ``password_keys``: tenant -> the password secret keys its mailboxes use."""
+    """Carry out ``plan``. ``password_keys``: tenant -> the password secret keys its mailboxes use; ``clients``:
+    tenant -> client email (their ownership tags move with them)."""
+    clients = clients or {}
     all_keys = {key for keys in password_keys.values() for key in keys}
     for stack_plan in plan.stacks:
         source = project.cli(stack_plan.source)
@@ -237,6 +248,10 @@ def apply_migration(
                 cli.run("stack", "import", "--file", str(path))
             finally:
                 path.unlink(missing_ok=True)
+        moved = {urn_name(u) for urns in stack_plan.moves.values() for u in urns if f"::{TENANT_TYPE}::" in u}
+        release(source, [email for tenant, email in clients.items() if tenant in moved])
+        for dest in sorted(stack_plan.moves):
+            project.claim(dest)
         _remove_if_emptied(project, source)
     project.existing(refresh=True)
 

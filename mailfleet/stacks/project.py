@@ -16,9 +16,12 @@ from pathlib import Path
 
 from mailfleet.automation import DEFAULT_STACK, find_pulumi_root, stack_environment, stack_name
 from mailfleet.errors import SetupError
+from mailfleet.smartlead.client import DEFAULT_BASE_URL
+from mailfleet.spec import load_tenants
 from mailfleet.spec.loader import tenant_file_names
 from mailfleet.spec.model import Tenant
 from mailfleet.stacks.mapping import StackMap, load_stack_map
+from mailfleet.stacks.ownership import claim
 from mailfleet.workspace import PulumiCLI, find_pulumi_project
 
 DEFAULT_SPECS = "specs/tenants"
@@ -124,21 +127,27 @@ class Project:
                 "into each stack as the secret mailfleet:apiKey)"
             )
         settings = {k: v for k, v in self.mapping.config.items() if k != "mailfleet:baseUrl"}
+        specs = list(tenants) or load_tenants(self.directory / self.specs_dir)
         for stack in todo:
             cli = self.cli(stack)
-            cli.configure_stack(url or "https://server.smartlead.ai/api/v1", key, settings)
+            cli.configure_stack(url or DEFAULT_BASE_URL, key, settings)
+            own = [t for t in specs if t.name in set(self.tenants_of(stack))]
             if fill_secrets:
-                own = set(self.tenants_of(stack))
-                refs = [
-                    m.password.name
-                    for t in tenants
-                    if t.name in own
-                    for m in t.mailboxes
-                    if m.password.kind == "secret"
-                ]
-                cli.fill_missing_secrets(refs)
+                cli.fill_missing_secrets(
+                    [m.password.name for t in own for m in t.mailboxes if m.password.kind == "secret"]
+                )
+            if not self.mapping.single:
+                claim(cli, [t.client.email for t in own])
         self.existing(refresh=True)
         return todo
+
+    def claim(self, stack: str) -> None:
+        """Record (stack tags) that ``stack`` manages its tenants' clients: after an up, and when moved here."""
+        if self.mapping.single:
+            return
+        own = set(self.tenants_of(stack))
+        specs = load_tenants(self.directory / self.specs_dir)
+        claim(self.cli(stack), [t.client.email for t in specs if t.name in own])
 
 
 def _tenant_names(directory: Path) -> list[str]:
