@@ -130,6 +130,12 @@ def _workspace(project: Project, limiter_url: str | None) -> auto.LocalWorkspace
     return auto.LocalWorkspace(work_dir=str(project.directory), pulumi_command=command, env_vars=env)
 
 
+def first_lines(message: str, count: int = 6) -> str:
+    """The start of an engine error on one line (an invalid spec's error lists FILE:LINE:COL lines under its head)."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    return " ".join(lines[:count]) + (" …" if len(lines) > count else "")
+
+
 def run_one(workspace: auto.Workspace, stack: str, operation: str) -> StackResult:
     collected = EngineSteps()
     started = time.perf_counter()
@@ -145,7 +151,7 @@ def run_one(workspace: auto.Workspace, stack: str, operation: str) -> StackResul
             result = target.up(on_event=on_event)
             summary = {str(op): n for op, n in (result.summary.resource_changes or {}).items()}
     except auto.errors.CommandError as error:
-        detail = collected.errors[0].splitlines()[0] if collected.errors else command_error_line(error)
+        detail = first_lines(collected.errors[0]) if collected.errors else command_error_line(error)
         changes = [from_event(step) for step in collected.steps]
         return StackResult(stack, operation, False, time.perf_counter() - started, changes, {}, scrub(detail)[:500])
     changes = [from_event(step) for step in collected.steps]

@@ -27,14 +27,12 @@ from typing import Any
 
 from mailfleet.errors import SetupError
 from mailfleet.stacks.ownership import release
-from mailfleet.stacks.project import Project
+from mailfleet.stacks.project import ROOT_TYPE, Project, managed_count
 from mailfleet.workspace import PROJECT_NAME, PulumiCLI
 
 TENANT_TYPE = "mailfleet:index:Tenant"
 TAG_TYPE = "pulumi-python:dynamic/mailfleet:Tag"
 MAILBOX_TYPE = "pulumi-python:dynamic/mailfleet:Mailbox"
-ROOT_TYPE = "pulumi:pulumi:Stack"
-PROVIDER_PREFIX = "pulumi:providers:"
 
 
 def urn_name(urn: str) -> str:
@@ -260,10 +258,5 @@ def _remove_if_emptied(project: Project, source: PulumiCLI) -> None:
     """Remove a source stack the mapping does not name once it holds only its root and providers."""
     if source.stack in project.mapping.stacks:
         return
-    left = [
-        r
-        for r in _resources(export(source))
-        if r.get("type") != ROOT_TYPE and not str(r.get("type")).startswith(PROVIDER_PREFIX)
-    ]
-    if not left:
+    if not managed_count(export(source)):
         source.run("stack", "rm", "--yes", "--force", source.stack, stack=False)

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mailfleet.automation import DEFAULT_STACK, find_pulumi_root, stack_environment, stack_name
 from mailfleet.errors import SetupError
@@ -88,9 +89,13 @@ class Project:
         ``local`` stack before ``mailfleet stacks migrate``): their tenants would be managed twice."""
         if self.mapping.single:
             return []
-        return [
-            info for name, info in sorted(self.existing().items()) if name not in self.mapping.stacks and info.resources
-        ]
+        candidates = [i for n, i in sorted(self.existing().items()) if n not in self.mapping.stacks and i.resources]
+        found = []
+        for info in candidates:
+            held = managed_count(json.loads(self.cli(info.name).run("stack", "export").stdout))
+            if held:
+                found.append(StackInfo(info.name, held))
+        return found
 
     def refuse_strays(self) -> None:
         strays = self.strays()
@@ -148,6 +153,18 @@ class Project:
         own = set(self.tenants_of(stack))
         specs = load_tenants(self.directory / self.specs_dir)
         claim(self.cli(stack), [t.client.email for t in specs if t.name in own])
+
+
+ROOT_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_PREFIX = "pulumi:providers:"
+
+
+def managed_count(deployment: Mapping[str, Any]) -> int:
+    """Resources of a ``pulumi stack export`` other than the stack's root and its providers."""
+    resources = deployment.get("deployment", {}).get("resources") or []
+    return sum(
+        1 for r in resources if r.get("type") != ROOT_TYPE and not str(r.get("type")).startswith(PROVIDER_PREFIX)
+    )
 
 
 def _tenant_names(directory: Path) -> list[str]:

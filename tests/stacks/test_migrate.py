@@ -5,6 +5,7 @@ stack previews clean (tags split: each stack holds only its own members)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 KEPT = ("urn", "id", "created")
 
 
-def identity(resources: list[dict], stack: str) -> dict[str, tuple[str | None, str | None]]:
+def identity(resources: list[dict[str, Any]], stack: str) -> dict[str, tuple[str | None, str | None]]:
     """(id, created) by URN with the stack part dropped, for the resources mailfleet declares."""
     prefix = f"urn:pulumi:{stack}::"
     return {
