@@ -49,8 +49,8 @@ def tenants_changed(paths: Iterable[str], specs_dir: str) -> set[str] | None:
         path = PurePosixPath(text)
         if path.parent == specs and path.name.endswith(SUFFIXES) and not path.name.startswith("."):
             tenants.add(path.name.rsplit(".", 1)[0])
-        elif path.is_relative_to(specs):
-            return None  # the schema, or anything else beside the tenant files
+        elif path.is_relative_to(specs) or path.parent == specs.parent:
+            return None  # the tenant schema (specs/tenant.schema.json), or anything else beside the tenant files
         elif text in SHARED_FILES or text.startswith(SHARED_DIRECTORIES):
             return None
     return tenants
