@@ -141,17 +141,26 @@ CHANGED_SINCE_OPTION = click.option(
 )
 PARALLEL_OPTION = click.option("--parallel", default=4, show_default=True, type=click.IntRange(1, 64))
 STACKS_OPTION = click.option("--stack", "stacks", multiple=True, help="Only this stack (repeatable).")
+CONFIGURE_OPTION = click.option(
+    "--configure", is_flag=True, help="Configure each chosen stack first (stacks.yaml config, $SMARTLEAD_API_KEY)."
+)
 
 
 @main.command("preview")
 @CHANGED_SINCE_OPTION
 @STACKS_OPTION
 @PARALLEL_OPTION
+@CONFIGURE_OPTION
 @click.option("--json", "json_path", default=None, help="Write the combined result as JSON here.")
 @click.option("--comment", "comment_path", default=None, help="Write the combined PR comment (Markdown) here.")
 @_exits
 def preview_stacks(
-    changed_since: str | None, stacks: tuple[str, ...], parallel: int, json_path: str | None, comment_path: str | None
+    changed_since: str | None,
+    stacks: tuple[str, ...],
+    parallel: int,
+    configure: bool,
+    json_path: str | None,
+    comment_path: str | None,
 ) -> int:
     """Preview every stack of stacks.yaml (or the changed ones). Exit 0 ok, 1 if any stack failed."""
     from mailfleet.stacks.fanout import run_command
@@ -163,6 +172,7 @@ def preview_stacks(
         parallel=parallel,
         json_path=json_path,
         comment_path=comment_path,
+        configure=configure,
     )
 
 
@@ -170,17 +180,32 @@ def preview_stacks(
 @CHANGED_SINCE_OPTION
 @STACKS_OPTION
 @PARALLEL_OPTION
+@CONFIGURE_OPTION
+@click.option("--refresh", is_flag=True, help="Refresh each stack before the update (as pulumi up --refresh).")
 @click.option("--json", "json_path", default=None, help="Write the combined result as JSON here.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (as pulumi up --yes).")
 @_exits
 def up_stacks(
-    changed_since: str | None, stacks: tuple[str, ...], parallel: int, json_path: str | None, yes: bool
+    changed_since: str | None,
+    stacks: tuple[str, ...],
+    parallel: int,
+    configure: bool,
+    refresh: bool,
+    json_path: str | None,
+    yes: bool,
 ) -> int:
     """Update every stack of stacks.yaml (or the changed ones). Exit 0 ok, 1 if any stack failed."""
     from mailfleet.stacks.fanout import run_command
 
     return run_command(
-        "up", changed_since=changed_since, stacks=stacks, parallel=parallel, json_path=json_path, yes=yes
+        "up",
+        changed_since=changed_since,
+        stacks=stacks,
+        parallel=parallel,
+        json_path=json_path,
+        yes=yes,
+        configure=configure,
+        refresh=refresh,
     )
 
 

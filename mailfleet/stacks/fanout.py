@@ -136,7 +136,7 @@ def first_lines(message: str, count: int = 6) -> str:
     return " ".join(lines[:count]) + (" …" if len(lines) > count else "")
 
 
-def run_one(workspace: auto.Workspace, stack: str, operation: str) -> StackResult:
+def run_one(workspace: auto.Workspace, stack: str, operation: str, refresh: bool = False) -> StackResult:
     collected = EngineSteps()
     started = time.perf_counter()
     target = _KnownStack(stack, workspace)
@@ -148,7 +148,7 @@ def run_one(workspace: auto.Workspace, stack: str, operation: str) -> StackResul
         if operation == "preview":
             summary = {str(op): n for op, n in (target.preview(on_event=on_event).change_summary or {}).items()}
         else:
-            result = target.up(on_event=on_event)
+            result = target.up(on_event=on_event, refresh=refresh or None)
             summary = {str(op): n for op, n in (result.summary.resource_changes or {}).items()}
     except auto.errors.CommandError as error:
         detail = first_lines(collected.errors[0]) if collected.errors else command_error_line(error)
@@ -167,6 +167,7 @@ def run_fanout(
     parallel: int = DEFAULT_PARALLEL,
     limiter_url: str | None = None,
     report: Callable[[str], None] | None = None,
+    refresh: bool = False,
 ) -> FanOut:
     """Run ``operation`` on every stack of ``stacks``, ``parallel`` at a time; never raises for a stack's failure."""
     if operation not in OPERATIONS:
@@ -178,7 +179,7 @@ def run_fanout(
     lock = threading.Lock()
     say = report or (lambda line: click.echo(line, err=True))
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="mailfleet-stack") as pool:
-        futures = {pool.submit(run_one, workspace, stack, operation): stack for stack in stacks}
+        futures = {pool.submit(run_one, workspace, stack, operation, refresh): stack for stack in stacks}
         for future in as_completed(futures):
             result = future.result()
             with lock:
@@ -251,13 +252,16 @@ def run_command(
     json_path: str | None = None,
     comment_path: str | None = None,
     yes: bool = False,
+    configure: bool = False,
+    refresh: bool = False,
     project_dir: Path | None = None,
 ) -> int:
     """``mailfleet preview`` / ``mailfleet up``. Exit 0 when every stack succeeded, 1 otherwise."""
     project = Project.load(project_dir)
     project.refuse_strays()
     chosen, reason = select_stacks(project, changed_since, stacks)
-    project.configure([s for s in chosen if not project.mapping.single])
+    # Missing stacks are created; with --configure (CI, a fresh clone) every chosen one gets its settings again.
+    project.configure([s for s in chosen if not project.mapping.single], only_missing=not configure)
     with tempfile.TemporaryDirectory(prefix="mailfleet-fanout-") as scratch:
         limiter = f"sqlite:///{Path(scratch) / 'limiter.sqlite3'}"
         if operation == "up" and not yes:
@@ -271,7 +275,9 @@ def run_command(
             if not _confirm(preview):
                 click.echo("confirmation declined, not proceeding with the update", err=True)
                 return 1
-        fan = run_fanout(project, operation, chosen, reason=reason, parallel=parallel, limiter_url=limiter)
+        fan = run_fanout(
+            project, operation, chosen, reason=reason, parallel=parallel, limiter_url=limiter, refresh=refresh
+        )
     if operation == "up":
         for result in fan.results:
             if result.ok:
