@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from mailfleet.stacks.ownership import claim
 from mailfleet.workspace import PulumiCLI, find_pulumi_project
 
 DEFAULT_SPECS = "specs/tenants"
+CONFIGURE_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,8 @@ class Project:
             )
         settings = {k: v for k, v in self.mapping.config.items() if k != "mailfleet:baseUrl"}
         specs = list(tenants) or load_tenants(self.directory / self.specs_dir)
-        for stack in todo:
+
+        def one(stack: str) -> None:
             cli = self.cli(stack)
             cli.configure_stack(url or DEFAULT_BASE_URL, key, settings)
             own = [t for t in specs if t.name in set(self.tenants_of(stack))]
@@ -143,6 +146,10 @@ class Project:
                 )
             if not self.mapping.single:
                 claim(cli, [t.client.email for t in own])
+
+        # Each stack's settings are its own file and backend entry: several stacks are configured at once.
+        with ThreadPoolExecutor(max_workers=CONFIGURE_THREADS) as pool:
+            list(pool.map(one, todo))
         self.existing(refresh=True)
         return todo
 

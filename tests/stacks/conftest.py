@@ -71,3 +71,11 @@ def new_fleet(root: Path, emulator: RunningEmulator, stacks_yaml: str) -> Fleet:
     fleet = Fleet(project.directory, project.pulumi, emulator)
     fleet.write_stacks(stacks_yaml)
     return fleet
+
+
+def deployed_fleet(root: Path, emulator: RunningEmulator, stacks_yaml: str) -> Fleet:
+    """:func:`new_fleet`, its stacks configured (random local passwords) and brought up with ``mailfleet up``."""
+    fleet = new_fleet(root, emulator, stacks_yaml)
+    fleet.mailfleet("stacks", "configure", "--local-secrets")
+    fleet.mailfleet("up", "--yes")
+    return fleet

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
-from tests.stacks.conftest import PER_TENANT, SINGLE_LOCAL, new_fleet
+from tests.stacks.conftest import PER_TENANT, SINGLE_LOCAL, deployed_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,9 +30,7 @@ def identity(resources: list[dict[str, Any]], stack: str) -> dict[str, tuple[str
 def test_single_local_stack_moves_into_per_tenant_stacks_without_a_request(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    fleet = new_fleet(tmp_path, emulator, SINGLE_LOCAL)
-    fleet.mailfleet("stacks", "configure", "--local-secrets")
-    fleet.mailfleet("up", "--yes")
+    fleet = deployed_fleet(tmp_path, emulator, SINGLE_LOCAL)
     before = identity(fleet.export("local"), "local")
     tags_before = {u: r for u, r in ((r["urn"], r) for r in fleet.export("local")) if "Tag" in u}
     assert tags_before, "the example tenants carry tags"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
-from tests.stacks.conftest import PER_TENANT, new_fleet
+from tests.stacks.conftest import PER_TENANT, deployed_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -17,9 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def test_a_second_stack_claiming_a_client_is_refused_and_nothing_is_written(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    fleet = new_fleet(tmp_path, emulator, PER_TENANT)
-    fleet.mailfleet("stacks", "configure", "--local-secrets")
-    fleet.mailfleet("up", "--yes")
+    fleet = deployed_fleet(tmp_path, emulator, PER_TENANT)
     accounts = len(emulator.control.accounts(emulator.api_key))
 
     # Someone regroups acme into a new stack and runs it by hand, skipping the migration.
