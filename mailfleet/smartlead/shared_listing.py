@@ -1,4 +1,4 @@
-"""An account listing handed from one process to another, so that one read of every account serves both.
+"""An account listing handed from one process to another, so that one read of every account serves several.
 
 ``mailfleet drift`` runs a refresh preview whose provider process lists every account; drift also needs that
 listing (to find unmanaged accounts). It names a file in ``MAILFLEET_LISTING_FILE``; the provider writes who owns
@@ -7,13 +7,19 @@ which account there (id, email, client: no settings, no secrets), and drift read
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pickle
+import time
 from pathlib import Path
 
+from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.models import EmailAccount
 
 LISTING_FILE_VARIABLE = "MAILFLEET_LISTING_FILE"
+# Set by the fan-out commands for the stacks they run (see shared_run_listing).
+LISTING_CACHE_VARIABLE = "MAILFLEET_LISTING_CACHE"
 
 
 def publish_listing(accounts: list[EmailAccount]) -> None:
@@ -34,3 +40,36 @@ def read_listing(path: Path) -> list[EmailAccount] | None:
     except (OSError, ValueError):
         return None
     return [EmailAccount(id=int(r["id"]), from_email=str(r["from_email"]), client_id=r["client_id"]) for r in rows]
+
+
+def list_accounts(client: SmartleadClient) -> list[EmailAccount]:
+    # Campaign membership comes with the listing when asked for, at no extra request.
+    return client.list_email_accounts(fetch_campaigns=True)
+
+
+def shared_run_listing(client: SmartleadClient, ttl: float = 300.0) -> list[EmailAccount]:
+    """The account listing, shared by every stack of one fan-out run when ``MAILFLEET_LISTING_CACHE`` names a file.
+
+    ``mailfleet preview``/``up`` and ``mailfleet stacks drift`` point every stack's provider at one file in their own
+    private temporary directory: the first process lists and writes it (under an exclusive lock), the others read it
+    while it is younger than ``ttl`` seconds. Without it, N stacks would list the whole account N times.
+    """
+    target = os.environ.get(LISTING_CACHE_VARIABLE)
+    if not target:
+        return list_accounts(client)
+    path = Path(target)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists() and time.time() - path.stat().st_mtime < ttl:
+                with open(path, "rb") as handle:
+                    cached: list[EmailAccount] = pickle.load(handle)  # written by a process of this same run
+                return cached
+            accounts = list_accounts(client)
+            partial = path.with_suffix(".partial")
+            with open(partial, "wb") as handle:
+                pickle.dump(accounts, handle)
+            partial.replace(path)
+            return accounts
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

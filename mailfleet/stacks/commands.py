@@ -10,6 +10,7 @@ failed, else 2 if any found drift or a critical mailbox, else 0).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,8 @@ from typing import Any
 import click
 
 from mailfleet.errors import SetupError
+from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
+from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE
 from mailfleet.spec import load_tenants
 from mailfleet.stacks.fanout import DEFAULT_PARALLEL
 from mailfleet.stacks.migrate import apply_migration, plan_migration
@@ -108,7 +111,13 @@ def _run_report(report: str, stack: str, scratch: Path) -> tuple[str, int, str, 
     command = [sys.executable, "-m", "mailfleet.cli", report, "--stack", stack, "--json", str(out)]
     if report == "drift":
         command += ["--markdown", str(scratch / f"{stack}.md")]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Every stack's refresh reads one account listing and paces in one window (see mailfleet.stacks.fanout).
+    env = {
+        **os.environ,
+        LISTING_CACHE_VARIABLE: str(scratch / "listing.pickle"),
+        RATE_LIMIT_URL_VARIABLE: f"sqlite:///{scratch / 'limiter.sqlite3'}",
+    }
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     return stack, result.returncode, (result.stdout + result.stderr).strip(), out
 
 

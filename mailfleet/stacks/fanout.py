@@ -36,6 +36,7 @@ from mailfleet.reports.changes import ACTIONS, ResourceChange, from_event
 from mailfleet.reports.comment import Preview, render_comment
 from mailfleet.smartlead.redact import scrub
 from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
+from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE
 from mailfleet.stacks.changed import changed_files, stack_config_changed, tenants_changed
 from mailfleet.stacks.project import Project
 
@@ -126,6 +127,8 @@ def _workspace(project: Project, limiter_url: str | None) -> auto.LocalWorkspace
     env = dict(project.environment)
     if limiter_url:
         env[RATE_LIMIT_URL_VARIABLE] = limiter_url
+        # One account listing for every stack of the run, beside the run's limiter (resources/directory.py).
+        env[LISTING_CACHE_VARIABLE] = str(Path(limiter_url.removeprefix("sqlite:///")).with_name("listing.pickle"))
     command = auto.PulumiCommand(root=str(project.binary_dir.parent))
     return auto.LocalWorkspace(work_dir=str(project.directory), pulumi_command=command, env_vars=env)
 
