@@ -7,11 +7,13 @@ which account there (id, email, client: no settings, no secrets), and drift read
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import pickle
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from mailfleet.smartlead.client import SmartleadClient
@@ -71,5 +73,32 @@ def shared_run_listing(client: SmartleadClient, ttl: float = 300.0) -> list[Emai
                 pickle.dump(accounts, handle)
             partial.replace(path)
             return accounts
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# Set by the fan-out commands: the tags the stacks of one run created, by name (see run_tags).
+TAG_REGISTRY_VARIABLE = "MAILFLEET_TAG_REGISTRY"
+
+
+@contextlib.contextmanager
+def run_tags() -> Iterator[dict[str, int]]:
+    """The tag ids the stacks of this fan-out run created, by name, held under an exclusive lock.
+
+    Tags cannot be listed, only seen on the accounts that carry them: stacks created in parallel would each create
+    "sales" before any account carries it. The run's stacks record each tag they create in one file instead, so the
+    first creates it and the others adopt its id. Outside a fan-out run (no variable) this is an empty mapping.
+    """
+    target = os.environ.get(TAG_REGISTRY_VARIABLE)
+    if not target:
+        yield {}
+        return
+    path = Path(target)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            known: dict[str, int] = json.loads(path.read_text()) if path.exists() else {}
+            yield known
+            path.write_text(json.dumps(known))
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

@@ -36,7 +36,7 @@ from mailfleet.reports.changes import ACTIONS, ResourceChange, from_event
 from mailfleet.reports.comment import Preview, render_comment
 from mailfleet.smartlead.redact import scrub
 from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
-from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE
+from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE, TAG_REGISTRY_VARIABLE
 from mailfleet.stacks.changed import changed_files, stack_config_changed, tenants_changed
 from mailfleet.stacks.project import Project
 
@@ -127,8 +127,10 @@ def _workspace(project: Project, limiter_url: str | None) -> auto.LocalWorkspace
     env = dict(project.environment)
     if limiter_url:
         env[RATE_LIMIT_URL_VARIABLE] = limiter_url
-        # One account listing for every stack of the run, beside the run's limiter (resources/directory.py).
-        env[LISTING_CACHE_VARIABLE] = str(Path(limiter_url.removeprefix("sqlite:///")).with_name("listing.pickle"))
+        # One account listing and one record of created tags for every stack of the run, beside its limiter.
+        scratch = Path(limiter_url.removeprefix("sqlite:///")).parent
+        env[LISTING_CACHE_VARIABLE] = str(scratch / "listing.pickle")
+        env[TAG_REGISTRY_VARIABLE] = str(scratch / "tags.json")
     command = auto.PulumiCommand(root=str(project.binary_dir.parent))
     return auto.LocalWorkspace(work_dir=str(project.directory), pulumi_command=command, env_vars=env)
 

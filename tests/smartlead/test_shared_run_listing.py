@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from mailfleet.smartlead.models import EmailAccount
-from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE, shared_run_listing
+from mailfleet.smartlead.shared_listing import (
+    LISTING_CACHE_VARIABLE,
+    TAG_REGISTRY_VARIABLE,
+    run_tags,
+    shared_run_listing,
+)
 
 
 class CountingClient:
@@ -40,3 +45,14 @@ def test_a_stale_file_is_listed_again_and_no_file_means_no_sharing(
     monkeypatch.delenv(LISTING_CACHE_VARIABLE)
     shared_run_listing(client)  # type: ignore[arg-type]
     assert client.calls == 3
+
+
+def test_tags_created_in_a_run_are_recorded_for_the_next_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with run_tags() as known:
+        assert known == {}  # outside a run: nothing shared
+        known["sales"] = 5
+    monkeypatch.setenv(TAG_REGISTRY_VARIABLE, str(tmp_path / "tags.json"))
+    with run_tags() as known:
+        known["sales"] = 301
+    with run_tags() as known:
+        assert known == {"sales": 301}
