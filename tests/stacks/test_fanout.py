@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator
-from tests.e2e.conftest import REPO
+from tests.e2e.conftest import REPO, new_project
 from tests.stacks.conftest import PER_TENANT, Fleet, new_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -82,3 +82,21 @@ def test_changed_since_previews_only_the_changed_tenants_stack(tmp_path: Path, e
 
     bad = fleet.mailfleet("preview", "--changed-since", "no-such-ref", check=False)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and "error:" in bad.stderr
+
+
+def test_without_stacks_yaml_the_one_stack_in_use_is_previewed(tmp_path: Path, emulator: RunningEmulator) -> None:
+    project = new_project(tmp_path, emulator)  # the project as before stacks.yaml: one stack for every tenant
+    project.up()
+    out = tmp_path / "preview.json"
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "mailfleet"), "preview", "--json", str(out)],
+        cwd=project.directory,
+        env={**project.pulumi.env(), "PULUMI_STACK": project.pulumi.stack},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(out.read_text())
+    assert [row["stack"] for row in data["stacks"]] == [project.pulumi.stack]
+    assert set(data["summary"]) == {"same"}
