@@ -18,7 +18,6 @@ from rich.table import Table
 from mailfleet.emulator.testing import running_emulator
 from mailfleet.errors import MailfleetError
 from mailfleet.smartlead.client import SmartleadClient
-from mailfleet.spec import load_tenants
 from mailfleet.stacks.commands import client_emails, password_keys
 from mailfleet.stacks.fanout import FanOut, run_fanout, summary_text
 from mailfleet.stacks.migrate import apply_migration, plan_migration
@@ -77,7 +76,7 @@ def run() -> int:
             stacks,
             base_url=emulator.base_url,
             api_key=state.api_key,
-            tenants=load_tenants(state.root / SPECS),
+            tenants=project.tenants(),
             fill_secrets=True,
             only_missing=False,
         )

@@ -25,7 +25,6 @@ import click
 from mailfleet.errors import SetupError
 from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
 from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE
-from mailfleet.spec import load_tenants
 from mailfleet.stacks.fanout import DEFAULT_PARALLEL
 from mailfleet.stacks.migrate import apply_migration, plan_migration
 from mailfleet.stacks.project import Project
@@ -63,19 +62,19 @@ def run_list(as_json: bool) -> int:
 def run_configure(stacks: Sequence[str], base_url: str | None, local_secrets: bool) -> int:
     project = Project.load()
     chosen = list(stacks) or project.stacks()
-    tenants = load_tenants(project.directory / project.specs_dir) if local_secrets else []
+    tenants = project.tenants() if local_secrets else []
     done = project.configure(chosen, base_url=base_url, tenants=tenants, fill_secrets=local_secrets, only_missing=False)
     click.echo(f"configured {len(done)} stack(s): {', '.join(done)}")
     return 0
 
 
 def password_keys(project: Project) -> dict[str, set[str]]:
-    tenants = load_tenants(project.directory / project.specs_dir)
+    tenants = project.tenants()
     return {t.name: {m.password.name for m in t.mailboxes if m.password.kind == "secret"} for t in tenants}
 
 
 def client_emails(project: Project) -> dict[str, str]:
-    return {t.name: t.client.email for t in load_tenants(project.directory / project.specs_dir)}
+    return {t.name: t.client.email for t in project.tenants()}
 
 
 def run_migrate(dry_run: bool, yes: bool) -> int:

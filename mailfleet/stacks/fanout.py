@@ -123,14 +123,13 @@ class _KnownStack(auto.Stack):
         self._mode = StackInitMode.SELECT
 
 
-def _workspace(project: Project, limiter_url: str | None) -> auto.LocalWorkspace:
+def _workspace(project: Project, scratch: Path) -> auto.LocalWorkspace:
+    """The Automation API workspace of one run: every stack paces in one window of the key (a SQLite file of the run,
+    unless a stack names its own store), reads one account listing and one record of the tags the run created."""
     env = dict(project.environment)
-    if limiter_url:
-        env[RATE_LIMIT_URL_VARIABLE] = limiter_url
-        # One account listing and one record of created tags for every stack of the run, beside its limiter.
-        scratch = Path(limiter_url.removeprefix("sqlite:///")).parent
-        env[LISTING_CACHE_VARIABLE] = str(scratch / "listing.pickle")
-        env[TAG_REGISTRY_VARIABLE] = str(scratch / "tags.json")
+    env[RATE_LIMIT_URL_VARIABLE] = f"sqlite:///{scratch / 'limiter.sqlite3'}"
+    env[LISTING_CACHE_VARIABLE] = str(scratch / "listing.pickle")
+    env[TAG_REGISTRY_VARIABLE] = str(scratch / "tags.json")
     command = auto.PulumiCommand(root=str(project.binary_dir.parent))
     return auto.LocalWorkspace(work_dir=str(project.directory), pulumi_command=command, env_vars=env)
 
@@ -170,7 +169,6 @@ def run_fanout(
     *,
     reason: str,
     parallel: int = DEFAULT_PARALLEL,
-    limiter_url: str | None = None,
     report: Callable[[str], None] | None = None,
     refresh: bool = False,
 ) -> FanOut:
@@ -180,10 +178,13 @@ def run_fanout(
     fan = FanOut(operation, list(stacks), reason)
     if not stacks:
         return fan
-    workspace = _workspace(project, limiter_url)
     lock = threading.Lock()
     say = report or (lambda line: click.echo(line, err=True))
-    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="mailfleet-stack") as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="mailfleet-fanout-") as scratch,
+        ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="mailfleet-stack") as pool,
+    ):
+        workspace = _workspace(project, Path(scratch))
         futures = {pool.submit(run_one, workspace, stack, operation, refresh): stack for stack in stacks}
         for future in as_completed(futures):
             result = future.result()
@@ -243,8 +244,6 @@ def write_outputs(fan: FanOut, json_path: str | None, comment_path: str | None) 
 
 
 def _confirm(fan_preview: FanOut) -> bool:
-    if not sys.stdin.isatty():
-        raise SetupError("--yes must be given to run up without a terminal to confirm on")
     return click.confirm(f"Do you want to perform this update on {len(fan_preview.stacks)} stack(s)?", default=False)
 
 
@@ -267,22 +266,20 @@ def run_command(
     chosen, reason = select_stacks(project, changed_since, stacks)
     # Missing stacks are created; with --configure (CI, a fresh clone) every chosen one gets its settings again.
     project.configure([s for s in chosen if not project.mapping.single], only_missing=not configure)
-    with tempfile.TemporaryDirectory(prefix="mailfleet-fanout-") as scratch:
-        limiter = f"sqlite:///{Path(scratch) / 'limiter.sqlite3'}"
-        if operation == "up" and not yes:
-            if not chosen:
-                click.echo(summary_text(FanOut(operation, [], reason)))
-                return 0
-            preview = run_fanout(project, "preview", chosen, reason=reason, parallel=parallel, limiter_url=limiter)
-            click.echo(summary_text(preview))
-            if not preview.ok:
-                return 1
-            if not _confirm(preview):
-                click.echo("confirmation declined, not proceeding with the update", err=True)
-                return 1
-        fan = run_fanout(
-            project, operation, chosen, reason=reason, parallel=parallel, limiter_url=limiter, refresh=refresh
-        )
+    if operation == "up" and not yes:
+        if not sys.stdin.isatty():
+            raise SetupError("--yes must be given to run up without a terminal to confirm on")
+        if not chosen:
+            click.echo(summary_text(FanOut(operation, [], reason)))
+            return 0
+        preview = run_fanout(project, "preview", chosen, reason=reason, parallel=parallel)
+        click.echo(summary_text(preview))
+        if not preview.ok:
+            return 1
+        if not _confirm(preview):
+            click.echo("confirmation declined, not proceeding with the update", err=True)
+            return 1
+    fan = run_fanout(project, operation, chosen, reason=reason, parallel=parallel, refresh=refresh)
     if operation == "up":
         for result in fan.results:
             if result.ok:

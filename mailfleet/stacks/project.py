@@ -45,6 +45,7 @@ class Project:
     environment: Mapping[str, str]
     binary_dir: Path
     _existing: dict[str, StackInfo] | None = field(default=None, repr=False)
+    _tenants: list[Tenant] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, directory: Path | None = None, environ: Mapping[str, str] | None = None) -> Project:
@@ -134,7 +135,7 @@ class Project:
                 "into each stack as the secret mailfleet:apiKey)"
             )
         settings = {k: v for k, v in self.mapping.config.items() if k != "mailfleet:baseUrl"}
-        specs = list(tenants) or load_tenants(self.directory / self.specs_dir)
+        specs = list(tenants) or self.tenants()
 
         def one(stack: str) -> None:
             cli = self.cli(stack)
@@ -158,8 +159,13 @@ class Project:
         if self.mapping.single:
             return
         own = set(self.tenants_of(stack))
-        specs = load_tenants(self.directory / self.specs_dir)
-        claim(self.cli(stack), [t.client.email for t in specs if t.name in own])
+        claim(self.cli(stack), [t.client.email for t in self.tenants() if t.name in own])
+
+    def tenants(self) -> list[Tenant]:
+        """Every tenant file, read once per run."""
+        if self._tenants is None:
+            self._tenants = load_tenants(self.directory / self.specs_dir)
+        return self._tenants
 
 
 ROOT_TYPE = "pulumi:pulumi:Stack"
