@@ -460,7 +460,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit-rate", default="60/6", help="the real 60 per 60 s on a window shortened to 6 s")
     parser.add_argument(
         "--stages",
-        default="single,stacks",
+        default="single,stacks,pr",
         help=f"comma-separated, from {', '.join(STAGES)} or 'all' (see docs/performance.md for what each costs)",
     )
     parser.add_argument("--stack-tenants", type=int, default=100, help="stacks stage: tenants, one stack each")
@@ -474,7 +474,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-STAGES = ("single", "stacks", "nightly", "shards")
+STAGES = ("single", "stacks", "pr", "nightly", "shards")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -506,6 +506,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 limit = run_limit(work, emulator, args.limit_tenants, args.limit_rate)
         if "stacks" in stages:
             multi_results += multi.stage_stacks(work / "stacks", emulator, args.stack_tenants, args.parallel)
+        if "pr" in stages:
+            multi_results += multi.stage_pr(work / "pr", emulator, args.stack_tenants)
         if "nightly" in stages:
             multi_results += multi.stage_nightly(
                 work / "nightly", emulator, args.nightly_tenants, args.group, args.parallel
