@@ -31,8 +31,9 @@ actionlint: setup ## Lint .github/workflows (actionlint, built from Go modules a
 pytest: setup
 	@. .mailfleet/env && { $(VENV)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest collected no tests" >&2; exit $$rc; }; }
 
-bench: setup ## Benchmarks at fleet scale (prints a table, writes bench/results.json)
-	@. .mailfleet/env && $(VENV)/python -m bench
+# STAGES: single,stacks (the default, about 20 min here), or any of single, stacks, nightly, shards, or all.
+bench: setup ## Benchmarks at fleet scale (prints a table, writes bench/results.json); STAGES=... picks stages
+	@. .mailfleet/env && $(VENV)/python -m bench $(if $(STAGES),--stages $(STAGES),) $(BENCH_ARGS)
 
 emulator: setup ## Run the demo's emulator in the foreground (same data, same port)
 	@. .mailfleet/env && $(VENV)/mailfleet emulator --port "$$(cat .mailfleet/emulator.port)" \

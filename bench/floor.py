@@ -36,6 +36,10 @@ def _next_id() -> int:
         return next(_ids)
 
 
+# Not inputs the program declares: the computed id and the pickled provider (``__provider``).
+IGNORED = frozenset({"ident", "__provider"})
+
+
 class FloorProvider(ResourceProvider):
     """Stores its inputs as outputs, with a made-up id; never leaves the process."""
 
@@ -45,7 +49,9 @@ class FloorProvider(ResourceProvider):
         return CheckResult(dict(news), [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return DiffResult(changes=olds != news)
+        # ``olds`` are the stored outputs: they carry the made-up ``ident`` (the inputs hold None) and the pickled
+        # provider, which say nothing about a change. Compare what the program declares, as the fleet's providers do.
+        return DiffResult(changes=any(olds.get(key) != value for key, value in news.items() if key not in IGNORED))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         number = _next_id()

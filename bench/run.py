@@ -468,13 +468,34 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--limit-tenants", type=int, default=10, help="tenants of the rate-limited up")
     parser.add_argument("--limit-rate", default="60/6", help="the real 60 per 60 s on a window shortened to 6 s")
+    parser.add_argument(
+        "--stages",
+        default="single,stacks,pr",
+        help=f"comma-separated, from {', '.join(STAGES)} or 'all' (see docs/performance.md for what each costs)",
+    )
+    parser.add_argument("--stack-tenants", type=int, default=100, help="stacks stage: tenants, one stack each")
+    parser.add_argument("--nightly-tenants", type=int, default=500, help="nightly stage: tenants (10 mailboxes each)")
+    parser.add_argument("--shard-tenants", type=int, default=2000, help="shards stage: tenants (10 mailboxes each)")
+    parser.add_argument("--group", type=int, default=10, help="nightly and shards stages: tenants per stack")
+    parser.add_argument("--shard-rate", default="60/2", help="shards stage: the quota, compressed (N/SECONDS)")
+    parser.add_argument("--parallel", type=int, default=4, help="stacks run at a time by the fan-out commands")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs of every command)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
+STAGES = ("single", "stacks", "pr", "nightly", "shards")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from bench import stacks as multi
+
     args = parse_args(argv)
+    stages = list(STAGES) if args.stages == "all" else [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        print(f"bench: unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)} or all", file=sys.stderr)
+        return 2
     unavailable = {op: why for op in ("drift", "health") if (why := command_available(op)) is not None}
     if "drift" in unavailable:
         unavailable["drift (full)"] = unavailable["drift"]
@@ -482,17 +503,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     results: list[Measurement] = []
     limit: LimitRun | None = None
+    multi_results: list[multi.Op] = []
+    shards: multi.Shards | None = None
     with (
         work_directory(args.keep) as work,
         running_emulator(work / "emulator.sqlite3", rate_limit="100000/1", extra_args=["--quiet"]) as emulator,
     ):
-        for tenants in sorted({args.tenants, *growth}):
-            main_run = tenants == args.tenants
-            ops = ALL_OPS if main_run or tenants * MAILBOXES_PER_TENANT <= 100 else GROWTH_OPS
-            results += run_size(work / f"size-{tenants}", emulator, tenants, ops, FLOOR_OPS, unavailable)
-        if args.limit_tenants > 0:
-            limit = run_limit(work, emulator, args.limit_tenants, args.limit_rate)
-    missed = misses(results, limit)
+        if "single" in stages:
+            for tenants in sorted({args.tenants, *growth}):
+                main_run = tenants == args.tenants
+                ops = ALL_OPS if main_run or tenants * MAILBOXES_PER_TENANT <= 100 else GROWTH_OPS
+                results += run_size(work / f"size-{tenants}", emulator, tenants, ops, FLOOR_OPS, unavailable)
+            if args.limit_tenants > 0:
+                limit = run_limit(work, emulator, args.limit_tenants, args.limit_rate)
+        if "stacks" in stages:
+            multi_results += multi.stage_stacks(work / "stacks", emulator, args.stack_tenants, args.parallel)
+        if "pr" in stages:
+            multi_results += multi.stage_pr(work / "pr", emulator, args.stack_tenants)
+        if "nightly" in stages:
+            multi_results += multi.stage_nightly(
+                work / "nightly", emulator, args.nightly_tenants, args.group, args.parallel
+            )
+        if "shards" in stages:
+            shard_ops, shards = multi.stage_shards(
+                work / "shards", emulator, args.shard_tenants, args.group, args.parallel, args.shard_rate
+            )
+            multi_results += shard_ops
+    missed = misses(results, limit) + multi.misses(multi_results, shards)
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -505,15 +542,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             if ratio(results, op, m) is not None
         },
         "rate_limited_up": asdict(limit) if limit else None,
+        "stages": stages,
+        "stacks": multi.as_json(multi_results, shards),
         "targets_missed": missed,
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(table(results, limit))
+    if "single" in stages:
+        print(table(results, limit))
+    if multi_results or shards:
+        print("\n" + multi.table(multi_results, shards))
     print(f"\nmachine: {report['machine']}; bench took {report['bench_seconds']:.0f} s; wrote {args.output}")
     if missed:
-        print("\ncount targets missed:\n  " + "\n  ".join(missed))
+        print("\ntargets missed:\n  " + "\n  ".join(missed))
         return 1
-    print("\nevery count target met")
+    print("\nevery target met")
     return 0
 
 

@@ -179,5 +179,143 @@ def placement_run(stack: str | None, campaign_id: int, mailboxes: tuple[str, ...
     return run_placement(stack=stack, campaign_id=campaign_id, mailboxes=list(mailboxes), yes=yes)
 
 
+# ------------------------------------------------------------------------- several stacks (mailfleet.stacks)
+
+CHANGED_SINCE_OPTION = click.option(
+    "--changed-since",
+    "changed_since",
+    default=None,
+    metavar="REF",
+    help="Only the stacks whose tenant files differ between REF and the working tree (all if a shared input did).",
+)
+PARALLEL_OPTION = click.option("--parallel", default=4, show_default=True, type=click.IntRange(1, 64))
+STACKS_OPTION = click.option("--stack", "stacks", multiple=True, help="Only this stack (repeatable).")
+CONFIGURE_OPTION = click.option(
+    "--configure", is_flag=True, help="Configure each chosen stack first (stacks.yaml config, $SMARTLEAD_API_KEY)."
+)
+
+
+@main.command("preview")
+@CHANGED_SINCE_OPTION
+@STACKS_OPTION
+@PARALLEL_OPTION
+@CONFIGURE_OPTION
+@click.option("--json", "json_path", default=None, help="Write the combined result as JSON here.")
+@click.option("--comment", "comment_path", default=None, help="Write the combined PR comment (Markdown) here.")
+@_exits
+def preview_stacks(
+    changed_since: str | None,
+    stacks: tuple[str, ...],
+    parallel: int,
+    configure: bool,
+    json_path: str | None,
+    comment_path: str | None,
+) -> int:
+    """Preview every stack of stacks.yaml (or the changed ones). Exit 0 ok, 1 if any stack failed."""
+    from mailfleet.stacks.fanout import run_command
+
+    return run_command(
+        "preview",
+        changed_since=changed_since,
+        stacks=stacks,
+        parallel=parallel,
+        json_path=json_path,
+        comment_path=comment_path,
+        configure=configure,
+    )
+
+
+@main.command("up")
+@CHANGED_SINCE_OPTION
+@STACKS_OPTION
+@PARALLEL_OPTION
+@CONFIGURE_OPTION
+@click.option("--refresh", is_flag=True, help="Refresh each stack before the update (as pulumi up --refresh).")
+@click.option("--json", "json_path", default=None, help="Write the combined result as JSON here.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (as pulumi up --yes).")
+@_exits
+def up_stacks(
+    changed_since: str | None,
+    stacks: tuple[str, ...],
+    parallel: int,
+    configure: bool,
+    refresh: bool,
+    json_path: str | None,
+    yes: bool,
+) -> int:
+    """Update every stack of stacks.yaml (or the changed ones). Exit 0 ok, 1 if any stack failed."""
+    from mailfleet.stacks.fanout import run_command
+
+    return run_command(
+        "up",
+        changed_since=changed_since,
+        stacks=stacks,
+        parallel=parallel,
+        json_path=json_path,
+        yes=yes,
+        configure=configure,
+        refresh=refresh,
+    )
+
+
+@main.group("stacks", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the mapping as JSON.")
+@click.pass_context
+def stacks_group(ctx: click.Context, as_json: bool) -> None:
+    """Print which stack manages which tenant (stacks.yaml), and whether each exists."""
+    if ctx.invoked_subcommand is None:
+        from mailfleet.stacks.commands import run_list
+
+        _exits(run_list)(as_json)
+
+
+@stacks_group.command("configure")
+@STACKS_OPTION
+@click.option("--base-url", default=None, help="Smartlead API base URL (default: stacks.yaml, $SMARTLEAD_BASE_URL).")
+@click.option("--local-secrets", is_flag=True, help="Give missing password secrets random values (emulator only).")
+@_exits
+def stacks_configure(stacks: tuple[str, ...], base_url: str | None, local_secrets: bool) -> int:
+    """Create or configure stacks: secrets provider, baseUrl, apiKey from $SMARTLEAD_API_KEY, stacks.yaml config."""
+    from mailfleet.stacks.commands import run_configure
+
+    return run_configure(stacks, base_url, local_secrets)
+
+
+@stacks_group.command("migrate")
+@click.option("--dry-run", is_flag=True, help="Print the moves and change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_exits
+def stacks_migrate(dry_run: bool, yes: bool) -> int:
+    """Move resources into the stacks stacks.yaml gives them (pulumi state move; no Smartlead request)."""
+    from mailfleet.stacks.commands import run_migrate
+
+    return run_migrate(dry_run, yes)
+
+
+@stacks_group.command("drift")
+@STACKS_OPTION
+@PARALLEL_OPTION
+@click.option("--json", "json_path", default=None, help="Write the merged report as JSON here.")
+@click.option("--markdown", "markdown_path", default=None, help="Write the merged report as Markdown here.")
+@_exits
+def stacks_drift(stacks: tuple[str, ...], parallel: int, json_path: str | None, markdown_path: str | None) -> int:
+    """mailfleet drift on every stack, one merged report. Exit 0 none, 2 drift, 1 error."""
+    from mailfleet.stacks.commands import run_reports
+
+    return run_reports("drift", stacks, parallel, json_path, markdown_path)
+
+
+@stacks_group.command("health")
+@STACKS_OPTION
+@PARALLEL_OPTION
+@click.option("--json", "json_path", default=None, help="Write the merged report as JSON here (the gate reads it).")
+@_exits
+def stacks_health(stacks: tuple[str, ...], parallel: int, json_path: str | None) -> int:
+    """mailfleet health on every stack, one merged report. Exit 0 healthy, 2 some mailbox critical, 1 error."""
+    from mailfleet.stacks.commands import run_reports
+
+    return run_reports("health", stacks, parallel, json_path, None)
+
+
 if __name__ == "__main__":
     main()

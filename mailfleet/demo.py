@@ -1,14 +1,15 @@
 """``make demo``: the example tenants, applied by the real ``pulumi up`` to a local emulator.
 
-Steps: start the emulator on the port chosen at set-up (state in ``.mailfleet/emulator.sqlite3``), select or create
-stack ``local`` on the file backend, set its config (emulator URL, API key, a random secret for each password
-reference that has none yet), run ``pulumi up --yes``, then print what changed and what now exists in "Smartlead".
+Steps: start the emulator on the port chosen at set-up (state in ``.mailfleet/emulator.sqlite3``), create or select
+the stacks of ``stacks.yaml`` (one per tenant: ``acme``, ``globex``) on the file backend, set their config (emulator
+URL, API key, a random secret for each password reference of their tenants that has none yet), run ``mailfleet up``
+over them, then print what changed and what now exists in "Smartlead". A checkout that still has the single stack
+``local`` of earlier versions has it moved into the per-tenant stacks first (``mailfleet stacks migrate``).
 The emulator is stopped at the end, also on failure. A second run changes nothing.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 
 from rich.console import Console
@@ -17,22 +18,25 @@ from rich.table import Table
 from mailfleet.emulator.testing import running_emulator
 from mailfleet.errors import MailfleetError
 from mailfleet.smartlead.client import SmartleadClient
-from mailfleet.workspace import LocalState, PulumiCLI, find_project_root
+from mailfleet.stacks.commands import client_emails, password_keys
+from mailfleet.stacks.fanout import FanOut, run_fanout, summary_text
+from mailfleet.stacks.migrate import apply_migration, plan_migration
+from mailfleet.stacks.project import Project
+from mailfleet.workspace import LocalState, find_project_root
 
 SPECS = "specs/tenants"
 
 
-def last_update_changes(pulumi: PulumiCLI) -> dict[str, int]:
-    history = json.loads(pulumi.run("stack", "history", "--json", "--show-secrets=false").stdout or "[]")
-    return dict(history[0].get("resourceChanges", {})) if history else {}
-
-
-def print_summary(console: Console, changes: dict[str, int], client: SmartleadClient) -> None:
+def print_summary(console: Console, fan: FanOut, client: SmartleadClient) -> None:
+    changes = fan.totals()
     written = {op: n for op, n in changes.items() if op != "same" and n}
+    stacks = ", ".join(fan.stacks)
     if written:
-        console.print("pulumi up changed: " + ", ".join(f"{n} {op}" for op, n in sorted(written.items())))
+        console.print(
+            f"mailfleet up on {stacks} changed: " + ", ".join(f"{n} {op}" for op, n in sorted(written.items()))
+        )
     else:
-        console.print(f"pulumi up made no changes: {changes.get('same', 0)} resources unchanged")
+        console.print(f"mailfleet up on {stacks} made no changes: {changes.get('same', 0)} resources unchanged")
     clients = {record.id: record.name for record in client.list_clients()}
     table = Table(title="Mailboxes in the emulator")
     for column in ("client", "email", "account", "warmup", "max/day"):
@@ -49,22 +53,46 @@ def print_summary(console: Console, changes: dict[str, int], client: SmartleadCl
     console.print(table)
 
 
+def migrate_strays(console: Console, project: Project) -> None:
+    """A checkout from before stacks.yaml has the single stack ``local``: move it into the per-tenant stacks."""
+    if not project.strays():
+        return
+    plan = plan_migration(project)
+    console.print("moving the old single stack into one stack per tenant (no Smartlead request):")
+    for line in plan.lines():
+        console.print(f"  {line}")
+    apply_migration(project, plan, password_keys(project), lambda _line: None, client_emails(project))
+
+
 def run() -> int:
     console = Console()
     state = LocalState(find_project_root())
-    pulumi = state.pulumi()
+    project = Project.load(state.root)
     with running_emulator(state.emulator_db, api_keys=[state.api_key], port=state.emulator_port) as emulator:
         console.print(f"emulator listening on {emulator.base_url}")
-        created = pulumi.configure_stack(emulator.base_url, state.api_key, specs=state.root / SPECS)
-        if created:
-            console.print(f"generated {len(created)} local-only mailbox passwords as stack secrets")
-        result = pulumi.run("up", "--yes", "--skip-preview", capture=False, check=False)
-        if result.returncode != 0:
-            console.print(f"[red]pulumi up failed (exit {result.returncode})[/red]")
-            return result.returncode
+        migrate_strays(console, project)
+        stacks = project.stacks()
+        project.configure(
+            stacks,
+            base_url=emulator.base_url,
+            api_key=state.api_key,
+            tenants=project.tenants(),
+            fill_secrets=True,
+            only_missing=False,
+        )
+        mapping = "; ".join(f"{stack}: {', '.join(project.tenants_of(stack))}" for stack in stacks)
+        console.print(f"stacks (stacks.yaml): {mapping}")
+        fan = run_fanout(project, "up", stacks, reason=f"all {len(stacks)} stacks", report=console.print)
+        if not fan.ok:
+            console.print(summary_text(fan))
+            console.print("[red]mailfleet up failed[/red]")
+            return 1
         with SmartleadClient(emulator.base_url, state.api_key) as client:
-            print_summary(console, last_update_changes(pulumi), client)
-    console.print("emulator stopped. Keep going: `make emulator` in one shell, `. .mailfleet/env` in another.")
+            print_summary(console, fan, client)
+    console.print(
+        "emulator stopped. Keep going: `make emulator` in one shell, `. .mailfleet/env` in another, then "
+        "`pulumi preview --stack acme` or `mailfleet preview`."
+    )
     return 0
 
 

@@ -16,7 +16,7 @@ from mailfleet.deepcheck import DeepChecks, requested_ids, store_path
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, SmartleadClientRecord
-from mailfleet.smartlead.shared_listing import publish_listing
+from mailfleet.smartlead.shared_listing import publish_listing, shared_run_listing
 
 # Long enough to cover one refresh; short enough that a long-lived process does not serve stale data.
 LISTING_TTL_SECONDS = 300.0
@@ -34,8 +34,7 @@ class AccountDirectory:
     def _listing(self, client: SmartleadClient) -> dict[int, EmailAccount]:
         with self._lock:
             if self._by_id is None or self._clock() - self._listed_at > LISTING_TTL_SECONDS:
-                # Campaign membership comes with the listing when asked for, at no extra request.
-                accounts = client.list_email_accounts(fetch_campaigns=True)
+                accounts = shared_run_listing(client, LISTING_TTL_SECONDS)
                 self._by_id = {account.id: account for account in accounts}
                 self._listed_at = self._clock()
                 publish_listing(accounts)

@@ -15,10 +15,13 @@ from mailfleet.fields import FIELDS, default_of
 from mailfleet.health.gate import REPORT_CONFIG_KEY, REPORT_VARIABLE, HealthInput, HealthReportError, load_health_report
 from mailfleet.pools.inputs import plan_from_report, pool_inputs
 from mailfleet.spec import SpecError, load_tenants
+from mailfleet.spec.loader import tenant_file_names
 from mailfleet.spec.model import Mailbox as MailboxSpec
 from mailfleet.spec.model import SecretRef
 from mailfleet.spec.model import Tenant as TenantSpec
 from mailfleet.spec.ramps import ramp_to_json
+from mailfleet.stacks.mapping import STACKS_FILE, load_stack_map
+from mailfleet.stacks.ownership import foreign_claims
 from resources.mailbox import Mailbox
 from resources.tag import Tag
 from resources.tenant import Tenant, TenantClient
@@ -162,15 +165,61 @@ def record_source_positions_only() -> None:
     resource_runtime._get_stack_trace = top_frame_only
 
 
+def stack_tenants(directory: Path, stack: str) -> list[TenantSpec]:
+    """The tenants this stack declares, after validating every tenant file and ``stacks.yaml`` together.
+
+    The whole directory is validated (a client email in two files is refused across stacks too); secret references
+    are checked only for this stack's tenants, the secrets it holds. A stack that ``stacks.yaml`` does not name holds
+    no tenant: it is refused, so it can neither adopt another stack's tenant client nor delete what it manages.
+    """
+    try:
+        try:
+            names = [Path(name).stem for name in tenant_file_names(directory)]
+        except OSError:
+            names = []  # load_tenants below says what is wrong with the directory
+        mapping = load_stack_map(Path.cwd(), names)
+        own = mapping.tenants_of(stack)
+        tenants = load_tenants(directory, known_secrets=stack_config_keys(), secrets_of=own)
+    except SpecError as error:
+        raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
+    if not own:
+        raise pulumi.RunError(
+            f"stack {stack!r} manages no tenant: {STACKS_FILE} names it nowhere, and every tenant (with its Smartlead "
+            "client) belongs to exactly one stack; list it in stacks.yaml, or move its resources with "
+            "`mailfleet stacks migrate`"
+        )
+    chosen = [tenant for tenant in tenants if tenant.name in own]
+    if not mapping.single:
+        refuse_foreign_clients(chosen, stack)
+    return chosen
+
+
+def refuse_foreign_clients(tenants: list[TenantSpec], stack: str) -> None:
+    """Stop before declaring anything when another stack manages one of these tenants' clients (its stack tag)."""
+    try:
+        foreign = foreign_claims([tenant.client.email for tenant in tenants], stack)
+    except RuntimeError as error:
+        pulumi.log.warn(f"cannot check which stack manages each tenant client: {error}")
+        return
+    if foreign:
+        lines = [
+            f"  {tenant.location}: client {tenant.client.email} is managed by stack {', '.join(foreign[email])}"
+            for tenant in tenants
+            if (email := tenant.client.email) in foreign
+        ]
+        raise pulumi.RunError(
+            f"stack {stack!r} declares tenant clients another stack manages; a client belongs to exactly one "
+            "stack, so this stack will not adopt them (move them with `mailfleet stacks migrate`):\n" + "\n".join(lines)
+        )
+
+
 def declare_fleet() -> None:
-    """Load and validate every tenant file, then declare its resources. Invalid specs stop the program cleanly."""
+    """Load and validate every tenant file, then declare this stack's resources. Invalid specs stop the program
+    cleanly."""
     record_source_positions_only()
     config = pulumi.Config(PROJECT)
     directory = Path(config.get("specsDir") or "specs/tenants")
-    try:
-        tenants = load_tenants(directory, known_secrets=stack_config_keys())
-    except SpecError as error:
-        raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
+    tenants = stack_tenants(directory, pulumi.get_stack())
     health = health_report(config)
     mailboxes: dict[str, Mailbox] = {}
     for tenant in tenants:

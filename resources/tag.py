@@ -18,6 +18,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from mailfleet.smartlead.models import EmailAccount
+from mailfleet.smartlead.shared_listing import run_tags
 from resources import connection
 from resources.directory import directory
 from resources.provider import SmartleadProvider
@@ -43,8 +44,11 @@ class TagProvider(SmartleadProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connection.client()
-        existing = directory.tag_named(client, props["name"])
-        tag_id = existing if existing is not None else client.create_tag(props["name"], props["color"]).id
+        with run_tags() as known:
+            tag_id = known.get(props["name"]) or directory.tag_named(client, props["name"])
+            if tag_id is None:
+                tag_id = client.create_tag(props["name"], props["color"]).id
+            known[props["name"]] = tag_id
         # Adopted accounts may carry the tag already: map only the others.
         missing = [member for member in sorted(member_ids(props)) if not carries(directory.peek(member), tag_id)]
         client.map_tags(missing, [tag_id])

@@ -139,6 +139,9 @@ class WarmupDetails:
         )
 
 
+_PASSWORD_KEYS = frozenset({"password", "imap_password"})
+
+
 @dataclass(frozen=True)
 class EmailAccount:
     """One mailbox as GET /email-accounts/ and GET /email-accounts/{id}/ return it (password dropped)."""
@@ -175,8 +178,8 @@ class EmailAccount:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """The row as Smartlead sent it, for the field table's projection (:mod:`mailfleet.smartlead.fields`). It can
-    hold the password: never log or print it."""
+    """The row as Smartlead sent it, less its passwords, for the field table's projection
+    (:mod:`mailfleet.smartlead.fields`)."""
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> EmailAccount:
@@ -217,7 +220,9 @@ class EmailAccount:
             warmup=WarmupDetails.from_api(data.get("warmup_details")),
             created_at=as_datetime(data.get("created_at")),
             updated_at=as_datetime(data.get("updated_at")),
-            raw=data,
+            # Without the passwords: the row is kept for the field table, and may be cached or pickled between
+            # processes; no password is ever read back from it.
+            raw={key: value for key, value in data.items() if key not in _PASSWORD_KEYS},
         )
 
 

@@ -11,7 +11,8 @@ and a 429's ``Retry-After`` stops every thread on that key until it has passed.
 
 Storage sits behind :class:`LimiterBackend`: :class:`MemoryBackend` (pyrate-limiter's sliding-window
 bucket, one process) is the default; :class:`SQLiteBackend` shares the window between processes
-through a file, for several CI runners or stacks on one key.
+through a file, for several CI runners or stacks on one machine; ``PostgresBackend``
+(:mod:`mailfleet.smartlead.pg_limiter`) shares it between machines.
 """
 
 from __future__ import annotations
@@ -305,17 +306,22 @@ def shared_limiter(
     *,
     rates: Sequence[RateLimit] = DEFAULT_RATES,
     file: str | Path | None = None,
+    url: str | None = None,
 ) -> RateLimiter:
     """The process-wide limiter for this (base URL, key), created on first use.
 
-    ``file`` shares the window with other processes through a SQLite file (wall clock); the options of
-    the first call win for the life of the process.
+    ``file`` shares the window with other processes through a SQLite file (wall clock); ``url`` names the shared
+    store instead (:func:`backend_for_url`: ``sqlite:///PATH`` or ``postgresql://...``). The options of the first
+    call win for the life of the process.
     """
     key = limiter_key(base_url, api_key)
     with _registry_lock:
         limiter = _registry.get(key)
         if limiter is None:
-            if file is not None:
+            if url is not None:
+                backend, clock = backend_for_url(url, key, rates)
+                limiter = RateLimiter(rates, backend=backend, clock=clock)
+            elif file is not None:
                 limiter = RateLimiter(rates, backend=SQLiteBackend(file, key, rates), clock=time.time)
             else:
                 limiter = RateLimiter(rates)
@@ -323,12 +329,40 @@ def shared_limiter(
         return limiter
 
 
+SQLITE_SCHEME = "sqlite:///"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def check_limiter_url(url: str) -> str:
+    """``url`` if it names a store :func:`backend_for_url` knows, else a ValueError saying which ones."""
+    if url.startswith(SQLITE_SCHEME) and len(url) > len(SQLITE_SCHEME):
+        return url
+    if url.startswith(POSTGRES_SCHEMES):
+        return url
+    raise ValueError(
+        "mailfleet:rateLimitUrl must be sqlite:///PATH (one machine) or postgresql://USER@HOST:PORT/DB (runners on "
+        "several machines)"
+    )
+
+
+def backend_for_url(url: str, key: str, rates: Sequence[RateLimit]) -> tuple[LimiterBackend, Clock]:
+    """The shared backend a ``mailfleet:rateLimitUrl`` names, and the clock its times are in."""
+    check_limiter_url(url)
+    if url.startswith(SQLITE_SCHEME):
+        return SQLiteBackend("/" + url[len(SQLITE_SCHEME) :].lstrip("/"), key, rates), time.time
+    from mailfleet.smartlead.pg_limiter import PostgresBackend
+
+    backend = PostgresBackend(url, key, rates)
+    return backend, backend.clock
+
+
 def _reset_registry() -> None:
     """Forget every shared limiter (tests only)."""
     with _registry_lock:
         for limiter in _registry.values():
             backend = limiter._backend
-            if isinstance(backend, SQLiteBackend):
-                with contextlib.suppress(sqlite3.Error):
-                    backend.close()
+            close = getattr(backend, "close", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    close()
         _registry.clear()

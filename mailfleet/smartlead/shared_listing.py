@@ -1,5 +1,5 @@
-"""An account listing handed from one process to another, so that one read of every account serves both; and the
-provider process's request count, so that a report can say what it cost.
+"""An account listing handed from one process to another, so that one read of every account serves several; and
+the provider process's request count, so that a report can say what it cost.
 
 ``mailfleet drift`` runs a refresh preview whose provider process lists every account; drift also needs that
 listing (to find unmanaged accounts). It names a file in ``MAILFLEET_LISTING_FILE``; the provider writes who owns
@@ -8,15 +8,24 @@ which account there (id, email, client: no settings, no secrets), and drift read
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import pickle
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.models import EmailAccount
 
 LISTING_FILE_VARIABLE = "MAILFLEET_LISTING_FILE"
 REQUEST_COUNT_VARIABLE = "MAILFLEET_REQUEST_COUNT_FILE"
 """A file where the provider process keeps the number of requests it made, for a report to print its cost."""
+
+# Set by the fan-out commands for the stacks they run (see shared_run_listing).
+LISTING_CACHE_VARIABLE = "MAILFLEET_LISTING_CACHE"
 
 
 def publish_listing(accounts: list[EmailAccount]) -> None:
@@ -54,3 +63,63 @@ def read_request_count(path: Path) -> int:
         return int(path.read_text().strip() or 0)
     except (OSError, ValueError):
         return 0
+
+
+def list_accounts(client: SmartleadClient) -> list[EmailAccount]:
+    # Campaign membership comes with the listing when asked for, at no extra request.
+    return client.list_email_accounts(fetch_campaigns=True)
+
+
+def shared_run_listing(client: SmartleadClient, ttl: float = 300.0) -> list[EmailAccount]:
+    """The account listing, shared by every stack of one fan-out run when ``MAILFLEET_LISTING_CACHE`` names a file.
+
+    ``mailfleet preview``/``up`` and ``mailfleet stacks drift`` point every stack's provider at one file in their own
+    private temporary directory: the first process lists and writes it (under an exclusive lock), the others read it
+    while it is younger than ``ttl`` seconds. Without it, N stacks would list the whole account N times.
+    """
+    target = os.environ.get(LISTING_CACHE_VARIABLE)
+    if not target:
+        return list_accounts(client)
+    path = Path(target)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists() and time.time() - path.stat().st_mtime < ttl:
+                with open(path, "rb") as handle:
+                    cached: list[EmailAccount] = pickle.load(handle)  # written by a process of this same run
+                return cached
+            accounts = list_accounts(client)
+            partial = path.with_suffix(".partial")
+            with open(partial, "wb") as handle:
+                pickle.dump(accounts, handle)
+            partial.replace(path)
+            return accounts
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# Set by the fan-out commands: the tags the stacks of one run created, by name (see run_tags).
+TAG_REGISTRY_VARIABLE = "MAILFLEET_TAG_REGISTRY"
+
+
+@contextlib.contextmanager
+def run_tags() -> Iterator[dict[str, int]]:
+    """The tag ids the stacks of this fan-out run created, by name, held under an exclusive lock.
+
+    Tags cannot be listed, only seen on the accounts that carry them: stacks created in parallel would each create
+    "sales" before any account carries it. The run's stacks record each tag they create in one file instead, so the
+    first creates it and the others adopt its id. Outside a fan-out run (no variable) this is an empty mapping.
+    """
+    target = os.environ.get(TAG_REGISTRY_VARIABLE)
+    if not target:
+        yield {}
+        return
+    path = Path(target)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            known: dict[str, int] = json.loads(path.read_text()) if path.exists() else {}
+            yield known
+            path.write_text(json.dumps(known))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -359,16 +359,29 @@ def _check_across(files: list[TenantFile], problems_so_far: list[Problem]) -> li
     return problems
 
 
-def check_directory(directory: Path | str, *, known_secrets: Collection[str] | None = None) -> Checked:
-    """Read and check every tenant file (``*.yaml``, ``*.yml``) directly in ``directory``."""
+def tenant_file_names(directory: Path) -> list[str]:
+    """The tenant files directly in ``directory`` (``*.yaml``, ``*.yml``, not hidden), sorted; raises OSError."""
+    return sorted(
+        entry.name
+        for entry in directory.iterdir()
+        if entry.name.endswith(SUFFIXES) and not entry.name.startswith(".") and entry.is_file()
+    )
+
+
+def check_directory(
+    directory: Path | str,
+    *,
+    known_secrets: Collection[str] | None = None,
+    secrets_of: Collection[str] | None = None,
+) -> Checked:
+    """Read and check every tenant file (``*.yaml``, ``*.yml``) directly in ``directory``.
+
+    ``secrets_of``: the tenant names (file stems) whose secret references are checked against ``known_secrets``
+    (default: every file's); a stack that declares some tenants holds only their secrets."""
     shown = _display_dir(directory)
     root = Path(directory)
     try:
-        names = sorted(
-            entry.name
-            for entry in root.iterdir()
-            if entry.name.endswith(SUFFIXES) and not entry.name.startswith(".") and entry.is_file()
-        )
+        names = tenant_file_names(root)
     except NotADirectoryError:
         return Checked([Problem(str(shown), 1, 1, "not a directory: give the directory of tenant files")], [])
     except FileNotFoundError:
@@ -385,7 +398,8 @@ def check_directory(directory: Path | str, *, known_secrets: Collection[str] | N
         problems += found
         data = tenant_file.data
         if data is not None:
-            problems += _check_file(tenant_file, data, known_secrets)
+            checks_secrets = secrets_of is None or Path(name).stem in secrets_of
+            problems += _check_file(tenant_file, data, known_secrets if checks_secrets else None)
     problems += _check_across(files, problems)
     return Checked(sorted({_one_line(problem) for problem in problems}), files)
 
@@ -496,13 +510,18 @@ def _dns(value: Any) -> DnsSettings:
     )
 
 
-def load_tenants(directory: Path | str, *, known_secrets: Collection[str] | None = None) -> list[Tenant]:
+def load_tenants(
+    directory: Path | str,
+    *,
+    known_secrets: Collection[str] | None = None,
+    secrets_of: Collection[str] | None = None,
+) -> list[Tenant]:
     """The tenants of ``directory``, sorted by file name, defaults merged into every mailbox.
 
     Raises :class:`SpecError` carrying every problem when any file is invalid (as
     :func:`validate_directory` finds them).
     """
-    checked = check_directory(directory, known_secrets=known_secrets)
+    checked = check_directory(directory, known_secrets=known_secrets, secrets_of=secrets_of)
     if checked.problems:
         raise SpecError(checked.problems)
     tenants = []

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailfleet.emulator.testing import RunningEmulator
+from mailfleet.emulator.testing import RequestLog, RunningEmulator
 from mailfleet.testing.projects import REPO, make_project, project_cli
 from mailfleet.testing.synthetic import PASSWORD_ENV, bench_password, write_specs
 from mailfleet.workspace import PulumiCLI
@@ -68,6 +68,36 @@ def make_shard(
     cli = project_cli(directory, name, home=root / "pulumi-home", backend_url=backend_url, passphrase=PASSPHRASE)
     cli.configure_stack(emulator.base_url, emulator.api_key, config)
     return Shard(cli, bench_password())
+
+
+def up_in_parallel(shards: list[Shard]) -> list[tuple[int, str]]:
+    """``pulumi up`` on every shard at once, each in its own process; (exit code, output) of each."""
+    runs = [
+        subprocess.Popen(
+            shard.command("up", "--yes", "--skip-preview"),
+            cwd=shard.cli.project_dir,
+            env=shard.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for shard in shards
+    ]
+    outputs = [run.communicate(timeout=540)[0] for run in runs]
+    return [(run.returncode, output) for run, output in zip(runs, outputs, strict=True)]
+
+
+def assert_inside_the_limit(results: list[tuple[int, str]], log: RequestLog, accounts: int, limit: int) -> None:
+    """Every run succeeded, none saw a 429, the server refused nothing, and the runs needed several windows."""
+    for code, output in results:
+        assert code == 0, output[-2000:]
+        assert "429" not in output and "rate limited" not in output
+    refused = [entry for entry in log.entries if entry.status == 429]
+    assert refused == [], f"the server refused {len(refused)} requests: the runners overran the key's limit"
+    # The test means something only if the runners needed several windows together.
+    assert len(log.entries) > 2 * limit
+    # Both did their whole work: 2 runners x 2 tenants x 8 mailboxes.
+    assert accounts == 32
 
 
 def postgres_bin() -> Path | None:

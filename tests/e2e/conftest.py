@@ -1,20 +1,14 @@
-"""Fixtures of the e2e tests; the harness itself is :mod:`mailfleet.testing.e2e`."""
+"""Fixtures of the e2e tests (``emulator`` is the suite's, in tests/conftest.py); the harness itself is
+:mod:`mailfleet.testing.e2e`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from mailfleet.emulator.testing import RunningEmulator, running_emulator
+from mailfleet.emulator.testing import RunningEmulator
 from mailfleet.testing.e2e import Project, new_project
-
-
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[RunningEmulator]:
-    with running_emulator(tmp_path / "emulator.sqlite3") as running:
-        yield running
 
 
 @pytest.fixture

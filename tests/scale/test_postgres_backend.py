@@ -55,7 +55,7 @@ def test_up_and_preview_with_state_in_postgres(tmp_path: Path) -> None:
                 "pulumi",
                 "-At",
                 "-c",
-                "SELECT data->>'data' FROM pulumi_state WHERE key LIKE '%/team.json'",
+                "SELECT data->>'data' FROM pulumi_state WHERE key LIKE '%/stacks/mailfleet/team.json'",
             ],
             capture_output=True,
             text=True,

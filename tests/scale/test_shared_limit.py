@@ -3,13 +3,12 @@ cross-process limiter (stack config ``mailfleet:rateLimitFile``): the server nev
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from mailfleet.emulator.testing import running_emulator
-from mailfleet.testing.scale import make_shard
+from mailfleet.testing.scale import assert_inside_the_limit, make_shard, up_in_parallel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -34,27 +33,8 @@ def test_two_stacks_on_one_key_stay_inside_its_limit(tmp_path: Path) -> None:
             for index in range(2)
         ]
         emulator.control.clear_requests()
-        runs = [
-            subprocess.Popen(
-                shard.command("up", "--yes", "--skip-preview"),
-                cwd=shard.cli.project_dir,
-                env=shard.env(),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for shard in shards
-        ]
-        outputs = [run.communicate(timeout=540)[0] for run in runs]
+        results = up_in_parallel(shards)
         log = emulator.control.requests(api_key=emulator.api_key)
         accounts = emulator.control.accounts(emulator.api_key)
 
-    for run, output in zip(runs, outputs, strict=True):
-        assert run.returncode == 0, output[-2000:]
-        assert "429" not in output and "rate limited" not in output
-    refused = [entry for entry in log.entries if entry.status == 429]
-    assert refused == [], f"the server refused {len(refused)} requests: the shards overran the key's limit"
-    # The test means something only if the shards needed several windows together.
-    assert len(log.entries) > 2 * LIMIT
-    # Both shards did their whole work: 2 shards x 2 tenants x 8 mailboxes.
-    assert len(accounts) == 32
+    assert_inside_the_limit(results, log, len(accounts), LIMIT)

@@ -1,0 +1,1 @@
+"""Several stacks for one fleet: the mapping of tenants to stacks, fan-out over them, and moving state between them."""
