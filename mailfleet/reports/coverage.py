@@ -16,6 +16,7 @@ from typing import Any
 from mailfleet.deepcheck import CheckRecord, choose_slice, nights_for_full_coverage
 from mailfleet.fields import FIELDS
 from mailfleet.reports.changes import ResourceChange, resource_kind
+from mailfleet.reports.render import plural
 from mailfleet.smartlead.fields import DEEP_KEYS, WRITE_ONLY
 
 
@@ -104,9 +105,10 @@ class DeepCoverage:
         if self.full:
             head = f"All {self.mailboxes:,} mailboxes were read by id ({fields})."
         else:
+            nights = plural(self.nights_for_full_coverage or 0, "night")
             head = (
                 f"{len(self.checked):,} of {self.mailboxes:,} mailboxes were read by id tonight ({fields}; budget "
-                f"{self.budget:,} requests, every mailbox within {self.nights_for_full_coverage} nights)."
+                f"{self.budget:,} requests, every mailbox within {nights})."
             )
         if self.never_checked:
             return f"{head} {self.never_checked:,} have never been deep-checked."
