@@ -188,8 +188,8 @@ def test_sigkill_during_updates_and_deletes_then_recovery_converges(fleet: Fleet
 
 def test_a_second_up_on_the_same_stack_is_refused_by_the_lock(fleet: Fleet, tmp_path: Path) -> None:
     fleet.declare({**fleet.declared, "east": emails_for("east", 6)})
-    # Slow creates keep the first run inside its lock for many seconds.
-    fleet.emulator.control.add_fault(path="/api/v1/email-accounts/save", latency_ms=4000)
+    # Slow account reads and creates keep the first run inside its lock for many seconds.
+    fleet.emulator.control.add_fault(path_regex=r"/email-accounts", latency_ms=4000)
     first = fleet.popen_up(log=tmp_path / "first.log", new_session=True)
     try:
         deadline = time.monotonic() + 120
