@@ -400,7 +400,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], port_file: Path, log_path: 
     raise EmulatorStartError(f"emulator {state}; output:\n{output[-4000:]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server a test started, then kill it if it has not exited within 10 s."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -460,5 +461,5 @@ def running_emulator(
     finally:
         if control is not None:
             control.close()
-        _stop(process)
+        stop_process(process)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -17,6 +17,7 @@ import dns.message
 import dns.query
 import pytest
 
+from mailfleet.emulator.testing import stop_process
 from mailfleet.workspace import find_pulumi_project
 
 START_DEADLINE = 20.0
@@ -95,12 +96,7 @@ def nsd_server(
         _wait_ready(port, next(iter(zones)), process)
         yield DnsServer(port)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _wait_ready(port: int, origin: str, process: subprocess.Popen[bytes]) -> None:
