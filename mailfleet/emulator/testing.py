@@ -380,8 +380,8 @@ class InstantlyControlClient(ControlBase):
     # -------------------------------------------------------------------------------------------- accounts
     def accounts(self, *, workspace_id: str | None = None, api_key: str | None = None) -> list[dict[str, Any]]:
         """Every account (of one workspace if named), as the API shows it with ``tags``, plus ``_emulator``:
-        ``workspace_id`` and ``credentials`` (hosts, ports, logins; ``has_imap_password``/``has_smtp_password``
-        instead of passwords)."""
+        ``workspace_id`` and ``password_hashes`` (``{"imap_password": key_hash(...), "smtp_password": ...}``: the
+        emulator keeps no password)."""
         params = self._scope(workspace_id, api_key)
         result: list[dict[str, Any]] = self._call("GET", "/accounts", params=params)["accounts"]
         return result

@@ -3,7 +3,7 @@
 An ``InstantlyBackend`` works over the emulator's ``Store`` (its own ``in_*`` tables in the same SQLite file) and
 ``Clock``. Every row belongs to a workspace; every public operation takes the acting ``Workspace`` (the key's own,
 or the one an admin key names with ``x-as-workspace``). Accounts are keyed by lowercase email within a workspace.
-Bodies reaching here have passed ``schemas``; passwords are kept only as hashes and never shown.
+Bodies reaching here have passed ``schemas``; passwords are kept only as hashes (``key_hash``) and never shown.
 
 Warmup enable/disable are background jobs timed in real seconds (``now`` is wall-clock time, so a job survives a
 restart): ``pending`` for the first third of the duration, then ``in-progress``, then ``success``, and only at
@@ -99,6 +99,9 @@ MAX_DAILY_RANGE_DAYS = 31
 STATUS_ACTIVE, STATUS_PAUSED = 1, 2
 WARMUP_ON, WARMUP_OFF = 1, 0
 JOB_TYPE = "update-warmup-accounts"
+
+CONNECTION_FIELDS = tuple(name for name in CREDENTIALS if name not in SECRET_CREDENTIALS)
+"""Create-only connection fields an account read shows (hosts, ports, logins); passwords are never shown."""
 
 STATE_FIELDS = ("status", "warmup_status", "setup_pending", "is_managed_account")
 """Read-only account fields the control API may set (as Instantly itself would)."""
@@ -287,7 +290,7 @@ class InstantlyBackend:
             "email": email,
             "first_name": "",
             "last_name": "",
-            "warmup": {"limit": 10, "increment": "disabled", "reply_rate": 30},
+            "warmup": {"limit": 10, "increment": "disabled", "reply_rate": 0.3},
             "daily_limit": None,
             "sending_gap": 10,
             "enable_slow_ramp": False,
@@ -310,11 +313,8 @@ class InstantlyBackend:
             "added_by": "ui" if direct else "api",
             "modified_by": "ui" if direct else "api",
         }
-        credentials = {
-            name: (key_hash(str(body[name])) if name in SECRET_CREDENTIALS else body[name])
-            for name in CREDENTIALS
-            if name in body
-        }
+        account.update({name: body[name] for name in CONNECTION_FIELDS if name in body})
+        credentials = {name: key_hash(str(body[name])) for name in SECRET_CREDENTIALS if name in body}
         with self.store.tx() as db:
             if db.one("SELECT 1 FROM in_accounts WHERE email = ?", (email,)) is not None:
                 raise AlreadyExists("account", "duplicate", "Account already exists")
@@ -427,17 +427,15 @@ class InstantlyBackend:
             self._settle(db, ws)
             account = self._row(db, ws, email)
             for name, value in fields.items():
-                if name in CREDENTIALS:
+                if name in SECRET_CREDENTIALS:
                     continue
                 account[name] = _merged(account.get(name), value) if name == "warmup" else value
             account["timestamp_updated"] = iso(self.clock.now())
             account["modified_by"] = "ui"
             self._save(db, ws, account)
-            credentials = {name: fields[name] for name in CREDENTIALS if name in fields}
-            if credentials:
-                stored = self._credentials(db, ws, account["email"])
-                for name, value in credentials.items():
-                    stored[name] = key_hash(str(value)) if name in SECRET_CREDENTIALS else value
+            secrets_given = {name: key_hash(str(fields[name])) for name in SECRET_CREDENTIALS if name in fields}
+            if secrets_given:
+                stored = {**self._credentials(db, ws, account["email"]), **secrets_given}
                 db.execute(
                     "UPDATE in_accounts SET credentials = ? WHERE workspace_id = ? AND email = ?",
                     (dumps(stored), ws.id, account["email"]),
@@ -453,7 +451,8 @@ class InstantlyBackend:
 
     def dump_accounts(self, ws: Workspace | None) -> list[dict[str, Any]]:
         """Every account (of one workspace, or all), rendered with tags, plus ``_emulator``: ``workspace_id`` and
-        the connection fields without passwords (``has_<name>`` says whether one was given)."""
+        ``password_hashes`` (``imap_password``/``smtp_password``: ``key_hash`` of each, so a test can tell a
+        changed password without the emulator keeping it)."""
         with self.store.tx() as db:
             rows = db.all(
                 "SELECT workspace_id FROM in_accounts"
@@ -470,10 +469,8 @@ class InstantlyBackend:
                     (owner.id,),
                 ):
                     item = self._render(db, owner, loads(str(row["data"])), tags=True)
-                    credentials = loads(str(row["credentials"]))
-                    shown = {k: v for k, v in credentials.items() if k not in SECRET_CREDENTIALS}
-                    shown.update({f"has_{k}": k in credentials for k in SECRET_CREDENTIALS})
-                    item["_emulator"] = {"workspace_id": owner.id, "credentials": shown}
+                    hashes = loads(str(row["credentials"]))
+                    item["_emulator"] = {"workspace_id": owner.id, "password_hashes": hashes}
                     out.append(item)
             return out
 

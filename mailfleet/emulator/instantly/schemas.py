@@ -51,9 +51,9 @@ _EMAILS = {"type": "array", "items": _STRING, "minItems": 1, "maxItems": 100}
 WARMUP = {
     "type": "object",
     "properties": {
-        "limit": {"type": "number", "minimum": 0},
+        "limit": {"type": "integer", "minimum": 0},
         "increment": {"type": "string", "enum": list(WARMUP_INCREMENTS)},
-        "reply_rate": {"type": "number", "minimum": 0, "maximum": 100},
+        "reply_rate": {"type": "number", "minimum": 0, "maximum": 1},
         "warmup_custom_ftag": _STRING,
         "advanced": {
             "type": "object",
@@ -98,7 +98,7 @@ CREDENTIALS: dict[str, dict[str, Any]] = {
     "smtp_host": _STRING,
     "smtp_port": {"type": "integer", "minimum": 1, "maximum": 65535},
 }
-"""Create-only connection fields (PATCH has none); never shown back."""
+"""Create-only connection fields (PATCH has none). Reads show them except the passwords."""
 
 SECRET_CREDENTIALS = ("imap_password", "smtp_password")
 
