@@ -123,13 +123,15 @@ class ControlBase:
     ``EmulatorControlError`` on any non-2xx answer. API keys are passed as keys; the client sends them only to
     the loopback control API."""
 
-    def __init__(self, root_url: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, root_url: str, *, timeout: float = 30.0, transport: httpx.BaseTransport | None = None) -> None:
+        """``transport``: drive an in-process app instead of a socket (tests)."""
         self.root_url = root_url.rstrip("/")
         # No keep-alive: a fresh loopback connection per call costs little and can never race an idle close.
         self._http = httpx.Client(
             base_url=self.root_url + "/_emulator",
             timeout=timeout,
             limits=httpx.Limits(max_keepalive_connections=0),
+            transport=transport,
         )
 
     def close(self) -> None:

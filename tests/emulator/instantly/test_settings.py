@@ -1,0 +1,18 @@
+"""Instantly's switches: the job duration and the rate windows, checked when set."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailfleet.emulator.instantly.settings import DEFAULT_RATE_LIMITS, InstantlySwitches
+
+
+def test_defaults_and_checked_changes() -> None:
+    switches = InstantlySwitches()
+    assert switches.as_dict() == {"job_seconds": 3.0, "rate_limits": DEFAULT_RATE_LIMITS}
+    switches.set("job_seconds", 1)
+    switches.set("rate_limits", "5/1,50/60")
+    assert switches.as_dict() == {"job_seconds": 1.0, "rate_limits": "5/1,50/60"}
+    for name, value in (("job_seconds", -1), ("job_seconds", True), ("rate_limits", "fast"), ("nope", 1)):
+        with pytest.raises(ValueError):
+            switches.set(name, value)
