@@ -53,7 +53,8 @@ def _write_fields(props: dict[str, Any]) -> dict[str, Any]:
         "url": props["url"],
         "name": props["name"],
         "event_types": props["events"],
-        "category_ids": props.get("category_ids") or [],
+        # Pulumi hands numbers over as floats: 1.0 would be sent as the category "1.0".
+        "category_ids": [int(c) for c in props.get("category_ids") or []],
         "association_type": SCOPE,
     }
 
@@ -97,16 +98,21 @@ class AccountWebhook(Resource, module="mailfleet", name="AccountWebhook"):
         )
 
 
+def resolve_reference(ref: SecretRef, config: pulumi.Config, what: str) -> pulumi.Output[str]:
+    """A ``{secret: KEY}`` / ``{env: VAR}`` reference (``what`` it is, for the error), always as a Pulumi secret."""
+    if ref.kind == "secret":
+        return config.require_secret(ref.name)
+    value = os.environ.get(ref.name)
+    if value is None:
+        raise pulumi.RunError(f"environment variable {ref.name} ({what}) is not set")
+    return pulumi.Output.secret(value)
+
+
 def resolve_url(url: str | SecretRef, config: pulumi.Config) -> pulumi.Output[str]:
     """The webhook URL, always as a Pulumi secret: as written, from stack config, or from the environment."""
     if isinstance(url, str):
         return pulumi.Output.secret(url)
-    if url.kind == "secret":
-        return config.require_secret(url.name)
-    value = os.environ.get(url.name)
-    if value is None:
-        raise pulumi.RunError(f"environment variable {url.name} (a webhook URL reference) is not set")
-    return pulumi.Output.secret(value)
+    return resolve_reference(url, config, "a webhook URL reference")
 
 
 def webhook_props(webhook: WebhookSpec, config: pulumi.Config) -> dict[str, Any]:

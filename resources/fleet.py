@@ -22,7 +22,7 @@ from mailfleet.spec.model import Tenant as TenantSpec
 from mailfleet.spec.ramps import ramp_to_json
 from mailfleet.stacks.mapping import STACKS_FILE, StackMap, load_stack_map
 from mailfleet.stacks.ownership import foreign_claims
-from resources.account import declare_account, stack_account
+from resources.account import declare_account, resolve_reference, stack_account
 from resources.mailbox import Mailbox
 from resources.tag import Tag
 from resources.tenant import Tenant, TenantClient
@@ -39,12 +39,7 @@ def stack_config_keys() -> set[str]:
 
 def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str]:
     """A mailbox password, always as a Pulumi secret: from stack config, or from the environment."""
-    if ref.kind == "secret":
-        return config.require_secret(ref.name)
-    value = os.environ.get(ref.name)
-    if value is None:
-        raise pulumi.RunError(f"environment variable {ref.name} (a mailbox password reference) is not set")
-    return pulumi.Output.secret(value)
+    return resolve_reference(ref, config, "a mailbox password reference")
 
 
 def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:

@@ -29,6 +29,8 @@ def test_create_sends_user_scope_without_a_client(smartlead: FakeSmartlead) -> N
     assert stored["webhook_url"] == URL
     assert stored["event_type_map"] == {"EMAIL_BOUNCE": True, "EMAIL_REPLY": True}
     assert stored["category_id_map"] == {"1": True, "3": True}
+    floats = AccountWebhookProvider().create({**PROPS, "category_ids": [1.0, 3.0]})  # numbers as Pulumi passes them
+    assert smartlead.webhooks[int(floats.id)]["category_id_map"] == {"1": True, "3": True}
     assert created.outs is not None and created.outs["webhook_id"] == int(created.id)
 
 
