@@ -54,8 +54,14 @@ def run_list(as_json: bool) -> int:
     for row in rows:
         state = f"{row['resources']} resources" if row["exists"] else "not created yet"
         click.echo(f"  {row['stack']}: {', '.join(row['tenants'])} ({state})")
-    owner = account["stack"] or "none: add account: STACK to stacks.yaml"
-    click.echo(f"  account-wide webhooks ({account['file']}): stack {owner} ({account['webhooks']} declared)")
+    if account["stack"]:
+        click.echo(
+            f"  account-wide webhooks ({account['file']}): stack {account['stack']} ({account['webhooks']} declared)"
+        )
+    elif account["webhooks"]:
+        click.echo(
+            f"  account-wide webhooks ({account['file']}): no stack declares them: add account: STACK to stacks.yaml"
+        )
     for stray in strays:
         click.echo(
             f"  {stray['stack']}: not in stacks.yaml, still holds {stray['resources']} resources "
