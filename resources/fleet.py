@@ -20,8 +20,9 @@ from mailfleet.spec.model import Mailbox as MailboxSpec
 from mailfleet.spec.model import SecretRef
 from mailfleet.spec.model import Tenant as TenantSpec
 from mailfleet.spec.ramps import ramp_to_json
-from mailfleet.stacks.mapping import STACKS_FILE, load_stack_map
+from mailfleet.stacks.mapping import STACKS_FILE, StackMap, load_stack_map
 from mailfleet.stacks.ownership import foreign_claims
+from resources.account import declare_account, resolve_reference, stack_account
 from resources.mailbox import Mailbox
 from resources.tag import Tag
 from resources.tenant import Tenant, TenantClient
@@ -38,12 +39,7 @@ def stack_config_keys() -> set[str]:
 
 def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str]:
     """A mailbox password, always as a Pulumi secret: from stack config, or from the environment."""
-    if ref.kind == "secret":
-        return config.require_secret(ref.name)
-    value = os.environ.get(ref.name)
-    if value is None:
-        raise pulumi.RunError(f"environment variable {ref.name} (a mailbox password reference) is not set")
-    return pulumi.Output.secret(value)
+    return resolve_reference(ref, config, "a mailbox password reference")
 
 
 def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:
@@ -165,6 +161,15 @@ def record_source_positions_only() -> None:
     resource_runtime._get_stack_trace = top_frame_only
 
 
+def stack_mapping(directory: Path) -> StackMap:
+    """``stacks.yaml`` for the tenant files of ``directory``; raises SpecError."""
+    try:
+        names = [Path(name).stem for name in tenant_file_names(directory)]
+    except OSError:
+        names = []  # load_tenants says what is wrong with the directory
+    return load_stack_map(Path.cwd(), names)
+
+
 def stack_tenants(directory: Path, stack: str) -> list[TenantSpec]:
     """The tenants this stack declares, after validating every tenant file and ``stacks.yaml`` together.
 
@@ -173,16 +178,12 @@ def stack_tenants(directory: Path, stack: str) -> list[TenantSpec]:
     no tenant: it is refused, so it can neither adopt another stack's tenant client nor delete what it manages.
     """
     try:
-        try:
-            names = [Path(name).stem for name in tenant_file_names(directory)]
-        except OSError:
-            names = []  # load_tenants below says what is wrong with the directory
-        mapping = load_stack_map(Path.cwd(), names)
+        mapping = stack_mapping(directory)
         own = mapping.tenants_of(stack)
         tenants = load_tenants(directory, known_secrets=stack_config_keys(), secrets_of=own)
     except SpecError as error:
         raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
-    if not own:
+    if not own and not mapping.declares_account(stack):
         raise pulumi.RunError(
             f"stack {stack!r} manages no tenant: {STACKS_FILE} names it nowhere, and every tenant (with its Smartlead "
             "client) belongs to exactly one stack; list it in stacks.yaml, or move its resources with "
@@ -219,9 +220,12 @@ def declare_fleet() -> None:
     record_source_positions_only()
     config = pulumi.Config(PROJECT)
     directory = Path(config.get("specsDir") or "specs/tenants")
-    tenants = stack_tenants(directory, pulumi.get_stack())
+    stack = pulumi.get_stack()
+    tenants = stack_tenants(directory, stack)
+    account = stack_account(directory, stack, stack_mapping(directory))  # refuses before anything is declared
     health = health_report(config)
     mailboxes: dict[str, Mailbox] = {}
     for tenant in tenants:
         mailboxes.update(declare_tenant(tenant, config, health))
     declare_tags(tenants, mailboxes)
+    declare_account(account, config)

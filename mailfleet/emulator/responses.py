@@ -752,6 +752,12 @@ def _webhook_fields(body: Any, *, partial: bool) -> dict[str, Any]:
             raise Invalid("body", f"event_type_map.{event}", f'"event_type_map.{event}" is not allowed')
         if not isinstance(enabled, bool):
             raise Invalid("body", f"event_type_map.{event}", f'"event_type_map.{event}" must be a boolean')
+    for category, enabled in (fields.get("category_id_map") or {}).items():
+        if not isinstance(enabled, bool):
+            raise Invalid("body", f"category_id_map.{category}", f'"category_id_map.{category}" must be a boolean')
+    if fields.get("association_type") == "user":
+        # A user-scope webhook sees every client and campaign: the scope ids of another scope do not stay on it.
+        fields.update(client_id=None, email_campaign_id=None)
     fields.pop("force_create", None)
     return fields
 

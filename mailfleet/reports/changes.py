@@ -42,7 +42,7 @@ SECRET = "[secret]"
 SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 SECRET_KEYS = frozenset({"password", "imap_password", "smtp_password", "apikey", "api_key", "secret", "token"})
 # What the reports count and list: the resources a tenant file declares (not the stack, providers or components).
-REPORTED_KINDS = ("TenantClient", "Mailbox", "Webhook", "Tag")
+REPORTED_KINDS = ("TenantClient", "Mailbox", "Webhook", "Tag", "AccountWebhook")
 # The order of actions in every summary.
 ACTIONS = ("create", "update", "replace", "delete", "same")
 _REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced", "discard-replaced", "import-replacement"})

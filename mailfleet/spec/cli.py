@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mailfleet.spec.account import account_path, check_account
 from mailfleet.spec.loader import check_directory
 from mailfleet.spec.schema import schema_text
 
@@ -23,12 +24,14 @@ def run_validate(directory: str) -> int:
         print(f"error: {directory} {reason}", file=sys.stderr)
         return 2
     checked = check_directory(directory)
-    for problem in checked.problems:
+    # The account file beside the tenant directory is validated with it (no file: nothing to check).
+    problems = sorted([*checked.problems, *check_account(account_path(directory), str(account_path(directory)))[1]])
+    for problem in problems:
         print(problem)
-    if checked.problems:
-        files = len({problem.file for problem in checked.problems})
+    if problems:
+        files = len({problem.file for problem in problems})
         print(
-            f"{_plural(len(checked.problems), 'problem')} in {_plural(files, 'file')}: invalid",
+            f"{_plural(len(problems), 'problem')} in {_plural(files, 'file')}: invalid",
             file=sys.stderr,
         )
         return 1

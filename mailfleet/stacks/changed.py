@@ -4,6 +4,9 @@ The working tree counts as it is, committed or not: ``git diff --name-only REF``
 untracked files git does not ignore. A change to a shared input (``stacks.yaml``, ``Pulumi.yaml``, the program and
 the packages it imports, the tenant schema, any file in the specs directory that is not a tenant file) concerns every
 stack: then the answer is ``None``, "all of them".
+
+The account file (``specs/account.yaml``) is an input of one stack only, the one ``account:`` names: the others
+never read it (:func:`account_changed`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from mailfleet.errors import SetupError
+from mailfleet.spec.account import account_path
 from mailfleet.spec.loader import SUFFIXES
 
 # Inputs of every stack's program, relative to the project directory: a change here previews every stack.
@@ -44,9 +48,12 @@ def changed_files(project_dir: Path, ref: str) -> list[str]:
 def tenants_changed(paths: Iterable[str], specs_dir: str) -> set[str] | None:
     """The tenant names among ``paths``, or None when a shared input changed (every stack is concerned)."""
     specs = PurePosixPath(specs_dir)
+    account = account_path(specs_dir).as_posix()
     tenants: set[str] = set()
     for text in paths:
         path = PurePosixPath(text)
+        if text == account:
+            continue  # see account_changed
         if path.parent == specs and path.name.endswith(SUFFIXES) and not path.name.startswith("."):
             tenants.add(path.name.rsplit(".", 1)[0])
         elif path.is_relative_to(specs) or path.parent == specs.parent:
@@ -64,3 +71,8 @@ def stack_config_changed(paths: Iterable[str]) -> set[str]:
         if "/" not in text and name.startswith("Pulumi.") and name.endswith(SUFFIXES) and name.count(".") >= 2:
             found.add(name[len("Pulumi.") :].rsplit(".", 1)[0])
     return found
+
+
+def account_changed(paths: Iterable[str], specs_dir: str) -> bool:
+    """Whether the account file beside the tenant directory is among ``paths``."""
+    return account_path(specs_dir).as_posix() in set(paths)

@@ -22,9 +22,11 @@ from typing import Any
 
 import click
 
+from mailfleet.automation import stack_name
 from mailfleet.errors import SetupError
 from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
 from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE
+from mailfleet.spec.account import account_path
 from mailfleet.stacks.fanout import DEFAULT_PARALLEL
 from mailfleet.stacks.migrate import apply_migration, plan_migration
 from mailfleet.stacks.project import Project
@@ -43,20 +45,40 @@ def run_list(as_json: bool) -> int:
         for stack in project.stacks()
     ]
     strays = [{"stack": s.name, "resources": s.resources} for s in project.strays()]
+    account = account_row(project)
     if as_json:
-        click.echo(json.dumps({"stacks": rows, "not_in_stacks_yaml": strays}, indent=2))
+        click.echo(json.dumps({"stacks": rows, "not_in_stacks_yaml": strays, "account": account}, indent=2))
         return 0
     source = "stacks.yaml" if not project.mapping.single else "no stacks.yaml: one stack holds every tenant"
     click.echo(f"{len(rows)} stack(s) from {source}:")
     for row in rows:
         state = f"{row['resources']} resources" if row["exists"] else "not created yet"
         click.echo(f"  {row['stack']}: {', '.join(row['tenants'])} ({state})")
+    if account["stack"]:
+        click.echo(
+            f"  account-wide webhooks ({account['file']}): stack {account['stack']} ({account['webhooks']} declared)"
+        )
+    elif account["webhooks"]:
+        click.echo(
+            f"  account-wide webhooks ({account['file']}): no stack declares them: add account: STACK to stacks.yaml"
+        )
     for stray in strays:
         click.echo(
             f"  {stray['stack']}: not in stacks.yaml, still holds {stray['resources']} resources "
             "(mailfleet stacks migrate moves them)"
         )
     return 0
+
+
+def account_row(project: Project) -> dict[str, Any]:
+    """Which stack declares the account-wide things, from which file, and how many."""
+    owner = project.mapping.account_stack
+    shown = account_path(project.specs_dir).as_posix()
+    return {
+        "stack": stack_name(None) if owner == "*" else owner,
+        "file": shown,
+        "webhooks": len(project.account().webhooks),
+    }
 
 
 def run_configure(stacks: Sequence[str], base_url: str | None, local_secrets: bool) -> int:

@@ -37,7 +37,7 @@ from mailfleet.reports.comment import Preview, render_comment
 from mailfleet.smartlead.redact import scrub
 from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
 from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE, TAG_REGISTRY_VARIABLE
-from mailfleet.stacks.changed import changed_files, stack_config_changed, tenants_changed
+from mailfleet.stacks.changed import account_changed, changed_files, stack_config_changed, tenants_changed
 from mailfleet.stacks.project import Project
 
 DEFAULT_PARALLEL = 4
@@ -105,10 +105,15 @@ def select_stacks(project: Project, changed_since: str | None, only: Sequence[st
         return every, f"all {len(every)} stacks"
     paths = changed_files(project.directory, changed_since)
     tenants = tenants_changed(paths, project.specs_dir)
+    account = project.mapping.account_stack if account_changed(paths, project.specs_dir) else ""
+    if account is None:
+        tenants = None  # an account file no stack is named to declare: every stack reports it
     if tenants is None or project.mapping.single:
         why = "a shared input changed" if tenants is None else "one stack holds every tenant"
         return every, f"all {len(every)} stacks ({why} since {changed_since})"
     chosen = set(project.mapping.stacks_for(tenants)) | (stack_config_changed(paths) & set(every))
+    if account:
+        chosen |= {account} & set(every)  # the account file is the input of its one stack
     # A deleted tenant file: the stack named after it (the default) still holds the tenant's resources.
     chosen |= {t for t in tenants if t in project.existing() and t not in project.mapping.stacks}
     return sorted(chosen), f"{len(chosen)} of {len(every)} stacks changed since {changed_since}"

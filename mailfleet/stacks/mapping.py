@@ -4,7 +4,10 @@ The default is one stack per tenant file, named after the tenant (``specs/tenant
 ``stacks:`` groups tenants instead: ``{local: [acme, globex]}`` keeps a small fleet on one stack. A tenant is in
 exactly one stack: the mapping is also how ownership of a tenant's Smartlead client is known (see
 :func:`owner_of`), with no service beyond the repository. ``config:`` holds the non-secret ``mailfleet:`` settings
-every stack gets when mailfleet creates or configures it (``mailfleet stacks configure``).
+every stack gets when mailfleet creates or configures it (``mailfleet stacks configure``). ``account:`` names the
+one stack that declares the account-wide things of ``specs/account.yaml`` (:mod:`mailfleet.spec.account`); a stack
+it names that holds no tenant is a stack of its own. Without it, a project of one stack has that stack declare them,
+and a project of several declares none (the program refuses an account file with webhooks then).
 
 A project without ``stacks.yaml`` keeps the old behaviour: any stack holds every tenant (one stack for the fleet).
 
@@ -30,7 +33,7 @@ _STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _CONFIG_KEY = re.compile(r"^mailfleet:[A-Za-z][A-Za-z0-9]*$")
 # Secrets never go in this file: they are set from the environment or with `pulumi config set --secret`.
 _SECRET_KEYS = frozenset({"mailfleet:apiKey"})
-_TOP_KEYS = ("apiVersion", "stacks", "config")
+_TOP_KEYS = ("apiVersion", "stacks", "config", "account")
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,26 @@ class StackMap:
     stacks: Mapping[str, tuple[str, ...]]
     config: Mapping[str, str] = field(default_factory=dict)
     source: Path | None = None
+    account: str | None = None
+    """The stack ``account:`` names, as written (None: not given)."""
 
     @property
     def single(self) -> bool:
         return self.source is None
+
+    @property
+    def account_stack(self) -> str | None:
+        """The stack that declares the account-wide things: ``account:``, else the only stack, else None. Without
+        ``stacks.yaml`` whatever stack runs ("*")."""
+        if self.account is not None:
+            return self.account
+        if self.single:
+            return "*"
+        return next(iter(self.stacks)) if len(self.stacks) == 1 else None
+
+    def declares_account(self, stack: str) -> bool:
+        owner = self.account_stack
+        return owner == "*" or owner == stack
 
     def owner_of(self, tenant: str) -> str | None:
         return next((stack for stack, tenants in self.stacks.items() if tenant in tenants), None)
@@ -73,8 +92,16 @@ def _problem(display: str, parsed: Parsed, path: JsonPath, message: str, *, key:
 Groups = dict[str, tuple[str, ...]]
 
 
-def parse_stack_map(text: str, display: str, tenants: Sequence[str]) -> tuple[Groups, dict[str, str]]:
-    """The groups and shared config of a ``stacks.yaml`` text; every problem at once as a :class:`SpecError`."""
+@dataclass(frozen=True)
+class ParsedStackMap:
+    groups: Groups
+    config: dict[str, str]
+    account: str | None = None
+
+
+def parse_stack_map(text: str, display: str, tenants: Sequence[str]) -> ParsedStackMap:
+    """The groups, shared config and account stack of a ``stacks.yaml`` text; every problem at once as a
+    :class:`SpecError`."""
     parsed = parse(text)
     problems = [Problem(display, line, col, message) for (line, col), message in parsed.problems]
     if parsed.fatal:
@@ -165,9 +192,29 @@ def parse_stack_map(text: str, display: str, tenants: Sequence[str]) -> tuple[Gr
             problems.append(_problem(display, parsed, ("config", key), "must be a string or a number"))
         else:
             config[key] = str(value)
+    account = data.get("account")
+    if account is not None:
+        if not isinstance(account, str) or not _STACK_NAME.fullmatch(account):
+            problems.append(
+                _problem(display, parsed, ("account",), f"{show(account)} is not a valid stack name: name one stack")
+            )
+            account = None
+        elif account in known and owner.get(account, account) != account:
+            problems.append(
+                _problem(
+                    display,
+                    parsed,
+                    ("account",),
+                    f"{account!r} is tenant {account!r}'s name, but that tenant is in stack {owner[account]!r}: "
+                    f"write account: {owner[account]}, or another name for a stack of its own",
+                )
+            )
+            account = None
+        else:
+            groups.setdefault(account, ())  # a stack of its own, holding no tenant
     if problems:
         raise SpecError(problems)
-    return dict(sorted(groups.items())), config
+    return ParsedStackMap(dict(sorted(groups.items())), config, account)
 
 
 def load_stack_map(project_dir: Path, tenants: Sequence[str]) -> StackMap:
@@ -179,5 +226,5 @@ def load_stack_map(project_dir: Path, tenants: Sequence[str]) -> StackMap:
         return StackMap({"*": tuple(sorted(tenants))})
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError([Problem(STACKS_FILE, 1, 1, f"cannot read: {error}")]) from None
-    groups, config = parse_stack_map(text, STACKS_FILE, tenants)
-    return StackMap(groups, config, path)
+    parsed = parse_stack_map(text, STACKS_FILE, tenants)
+    return StackMap(parsed.groups, parsed.config, path, parsed.account)

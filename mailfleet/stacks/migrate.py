@@ -10,6 +10,9 @@ Each destination gets its own copy of the tag's state (same tag id, same creatio
 written with ``pulumi stack import``; the source's entry is dropped with ``pulumi state delete``. Each stack then maps
 and unmaps only its own mailboxes.
 
+The account-wide webhooks (``AccountWebhook``, at the top of a stack) move whole to the stack ``account:`` names,
+and the ``mailfleet:account`` tag moves with them.
+
 A destination stack that does not exist is created with the source's config (``pulumi config cp``), less the
 password secrets of tenants it does not hold. A source left with no resource of its own is removed.
 """
@@ -26,13 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from mailfleet.errors import SetupError
-from mailfleet.stacks.ownership import release
+from mailfleet.stacks.ownership import release, release_account
 from mailfleet.stacks.project import ROOT_TYPE, Project, managed_count
 from mailfleet.workspace import PROJECT_NAME, PulumiCLI
 
 TENANT_TYPE = "mailfleet:index:Tenant"
 TAG_TYPE = "pulumi-python:dynamic/mailfleet:Tag"
 MAILBOX_TYPE = "pulumi-python:dynamic/mailfleet:Mailbox"
+ACCOUNT_WEBHOOK_TYPE = "pulumi-python:dynamic/mailfleet:AccountWebhook"
 
 
 def urn_name(urn: str) -> str:
@@ -59,10 +63,11 @@ class StackPlan:
     tags: dict[str, list[TagSplit]] = field(default_factory=dict)  # dest -> tag copies
     dropped_tags: list[str] = field(default_factory=list)  # tag URNs leaving the source
     secret_keys: dict[str, set[str]] = field(default_factory=dict)  # dest -> password config keys its tenants use
+    account_moves: dict[str, list[str]] = field(default_factory=dict)  # dest -> account webhook URNs
 
     @property
     def empty(self) -> bool:
-        return not self.moves and not self.tags
+        return not self.moves and not self.tags and not self.account_moves
 
 
 @dataclass
@@ -83,6 +88,8 @@ class MigrationPlan:
                     f"move {len(urns)} resources of tenant(s) {', '.join(tenants)} from stack {plan.source} "
                     f"to stack {dest}"
                 )
+            for dest, urns in sorted(plan.account_moves.items()):
+                out.append(f"move {len(urns)} account-wide webhook(s) from stack {plan.source} to stack {dest}")
             for dest, splits in sorted(plan.tags.items()):
                 for split in splits:
                     out.append(
@@ -132,6 +139,11 @@ def plan_stack(project: Project, source: str, deployment: Mapping[str, Any]) -> 
             account_dest[int(resource["id"])] = dest
         if dest != source:
             plan.moves.setdefault(dest, []).append(str(resource["urn"]))
+    account = project.mapping.account_stack
+    for resource in resources:
+        moves_away = account not in (None, "*", source)
+        if resource.get("type") == ACCOUNT_WEBHOOK_TYPE and not resource.get("delete") and moves_away:
+            plan.account_moves.setdefault(str(account), []).append(str(resource["urn"]))
     dests = set(plan.moves)
     for resource in resources:
         if resource.get("type") != TAG_TYPE or resource.get("delete"):
@@ -221,7 +233,7 @@ def apply_migration(
     all_keys = {key for keys in password_keys.values() for key in keys}
     for stack_plan in plan.stacks:
         source = project.cli(stack_plan.source)
-        for dest in sorted(set(stack_plan.moves) | set(stack_plan.tags)):
+        for dest in sorted(set(stack_plan.moves) | set(stack_plan.tags) | set(stack_plan.account_moves)):
             own = {k for t in project.tenants_of(dest) for k in password_keys.get(t, set())}
             _ensure_dest(project, source, dest, all_keys - own)
         for urn in stack_plan.dropped_tags:
@@ -230,6 +242,11 @@ def apply_migration(
         for dest, urns in sorted(stack_plan.moves.items()):
             say(f"moving {len(urns)} resources from {stack_plan.source} to {dest}")
             source.run("state", "move", "--source", stack_plan.source, "--dest", dest, "--yes", *urns, stack=False)
+        for dest, urns in sorted(stack_plan.account_moves.items()):
+            say(f"moving {len(urns)} account-wide webhook(s) from {stack_plan.source} to {dest}")
+            source.run("state", "move", "--source", stack_plan.source, "--dest", dest, "--yes", *urns, stack=False)
+            release_account(source)
+            project.claim(dest)
         for dest, splits in sorted(stack_plan.tags.items()):
             cli = project.cli(dest)
             deployment = export(cli)

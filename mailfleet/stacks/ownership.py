@@ -6,6 +6,9 @@ migrate`` moves it with the tenant. The program asks the backend, before declari
 tag of each client it declares (``pulumi stack ls --tag``, one cheap backend read per client): a client tagged by
 another stack is refused, so a second stack never adopts it and nothing is written. No service beyond the backend
 the stacks already share; every backend Pulumi offers keeps stack tags (the file and PostgreSQL ones included).
+
+The account-wide things (``specs/account.yaml``: user-scope webhooks) work the same way with one tag,
+``mailfleet:account``, on the one stack that declares them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from mailfleet.workspace import PulumiCLI
 
 TAG_PREFIX = "mailfleet:client:"
+ACCOUNT_TAG = "mailfleet:account"
 LOOKUP_THREADS = 8
 
 
@@ -48,9 +52,7 @@ def owners(
 ) -> dict[str, list[str]]:
     """The stacks whose tag claims each client email (empty list: unclaimed). Raises RuntimeError when the backend
     cannot be asked."""
-    binary = pulumi or shutil.which("pulumi")
-    if binary is None:
-        raise RuntimeError("the pulumi CLI is not on PATH")
+    binary = _binary(pulumi)
     environment = dict(os.environ if env is None else env)
     wanted = sorted(set(emails))
     with ThreadPoolExecutor(max_workers=LOOKUP_THREADS) as pool:
@@ -80,3 +82,27 @@ def claim(cli: PulumiCLI, emails: Iterable[str]) -> None:
 def release(cli: PulumiCLI, emails: Iterable[str]) -> None:
     for email in sorted(set(emails)):
         cli.run("stack", "tag", "rm", client_tag(email), check=False)
+
+
+def _binary(pulumi: str | None) -> str:
+    binary = pulumi or shutil.which("pulumi")
+    if binary is None:
+        raise RuntimeError("the pulumi CLI is not on PATH")
+    return binary
+
+
+def account_owners(*, pulumi: str | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+    """The stacks whose tag claims the account-wide things (normally at most one). Raises RuntimeError when the
+    backend cannot be asked."""
+    found = _stacks_tagged(_binary(pulumi), ACCOUNT_TAG, dict(os.environ if env is None else env))
+    if found is None:
+        raise RuntimeError("pulumi stack ls failed: cannot tell which stack manages the account-wide things")
+    return sorted(found)
+
+
+def claim_account(cli: PulumiCLI) -> None:
+    cli.run("stack", "tag", "set", ACCOUNT_TAG, cli.stack)
+
+
+def release_account(cli: PulumiCLI) -> None:
+    cli.run("stack", "tag", "rm", ACCOUNT_TAG, check=False)

@@ -20,10 +20,11 @@ from mailfleet.automation import DEFAULT_STACK, find_pulumi_root, stack_environm
 from mailfleet.errors import SetupError
 from mailfleet.smartlead.client import DEFAULT_BASE_URL
 from mailfleet.spec import load_tenants
+from mailfleet.spec.account import AccountSpec, account_path, load_account
 from mailfleet.spec.loader import tenant_file_names
 from mailfleet.spec.model import Tenant
 from mailfleet.stacks.mapping import StackMap, load_stack_map
-from mailfleet.stacks.ownership import claim
+from mailfleet.stacks.ownership import account_owners, claim, claim_account, release_account
 from mailfleet.workspace import PulumiCLI, find_pulumi_project
 
 DEFAULT_SPECS = "specs/tenants"
@@ -46,6 +47,8 @@ class Project:
     binary_dir: Path
     _existing: dict[str, StackInfo] | None = field(default=None, repr=False)
     _tenants: list[Tenant] | None = field(default=None, repr=False)
+    _account: AccountSpec | None = field(default=None, repr=False)
+    _account_owners: list[str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, directory: Path | None = None, environ: Mapping[str, str] | None = None) -> Project:
@@ -147,6 +150,7 @@ class Project:
                 )
             if not self.mapping.single:
                 claim(cli, [t.client.email for t in own])
+                self._claim_account(cli)
 
         # Each stack's settings are its own file and backend entry: several stacks are configured at once.
         with ThreadPoolExecutor(max_workers=CONFIGURE_THREADS) as pool:
@@ -159,7 +163,34 @@ class Project:
         if self.mapping.single:
             return
         own = set(self.tenants_of(stack))
-        claim(self.cli(stack), [t.client.email for t in self.tenants() if t.name in own])
+        cli = self.cli(stack)
+        claim(cli, [t.client.email for t in self.tenants() if t.name in own])
+        self._claim_account(cli)
+
+    def _claim_account(self, cli: PulumiCLI) -> None:
+        """Tag the account stack as the manager of the account-wide things; untag a stack that no longer is (its
+        successful up has just let them go)."""
+        if self.mapping.declares_account(cli.stack):
+            if self.account().declares_anything:
+                claim_account(cli)
+            return
+        if self._account_owners is None:
+            try:
+                self._account_owners = account_owners(pulumi=str(self.binary_dir / "pulumi"), env=cli.env())
+            except RuntimeError:
+                self._account_owners = []  # the backend cannot say now; the next up asks again
+        if cli.stack in self._account_owners:
+            release_account(cli)
+
+    @property
+    def account_file(self) -> Path:
+        return account_path(self.directory / self.specs_dir)
+
+    def account(self) -> AccountSpec:
+        """The account file (empty without one), read once per run."""
+        if self._account is None:
+            self._account = load_account(self.account_file, str(account_path(self.specs_dir)))
+        return self._account
 
     def tenants(self) -> list[Tenant]:
         """Every tenant file, read once per run."""

@@ -287,6 +287,18 @@ def test_account_wide_webhooks(api: Api) -> None:
     assert api("GET", f"/webhook/{created['id']}").status_code == 404
 
 
+def test_a_user_scope_webhook_keeps_no_client_and_takes_boolean_maps(api: Api) -> None:
+    client_id = api("POST", "/client/save", json={"name": "Acme", "email": "ops@acme.example"}).json()["clientId"]
+    body = {"webhook_url": "https://h.example/a", "association_type": "client", "client_id": client_id}
+    created = api("POST", "/webhook/create", json={**body, "category_id_map": {"1": True}}).json()
+    assert api("GET", f"/webhook/{created['id']}").json()["data"]["client_id"] == client_id
+    api("PUT", f"/webhook/update/{created['id']}", json={"association_type": "user"})
+    data = api("GET", f"/webhook/{created['id']}").json()["data"]
+    assert (data["association_type"], data["client_id"], data["category_id_map"]) == ("user", None, {"1": True})
+    bad = api("POST", "/webhook/create", json={**body, "category_id_map": {"1": "yes"}})
+    assert bad.status_code == 400 and "category_id_map.1" in bad.text
+
+
 def test_keys_see_only_their_own_data(client: httpx.Client, api: Api) -> None:
     account_id = api.create()
     other = Api(client, OTHER_KEY)

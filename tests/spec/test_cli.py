@@ -72,3 +72,17 @@ def test_schema_prints_the_schema() -> None:
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == load_schema()
+
+
+def test_the_account_file_beside_the_directory_is_validated_too(tmp_path: Path) -> None:
+    tenants = tmp_path / "specs" / "tenants"
+    tenants.mkdir(parents=True)
+    for example in EXAMPLES.glob("*.yaml"):
+        (tenants / example.name).write_text(example.read_text())
+    account = tmp_path / "specs" / "account.yaml"
+    account.write_text("apiVersion: mailfleet/v1\nwebhooks:\n  - {name: a, url: 'https://h.example', events: [SENT]}\n")
+    result = CliRunner().invoke(main, ["validate", str(tenants)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{account}:3:50: webhooks[0].events[0]: 'SENT' is not allowed")
+    account.write_text("apiVersion: mailfleet/v1\nwebhooks: []\n")
+    assert CliRunner().invoke(main, ["validate", str(tenants)]).exit_code == 0

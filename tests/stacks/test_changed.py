@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailfleet.stacks.changed import stack_config_changed, tenants_changed
+from mailfleet.stacks.changed import account_changed, stack_config_changed, tenants_changed
 
 SPECS = "specs/tenants"
 
@@ -19,3 +19,9 @@ def test_shared_inputs_concern_every_stack() -> None:
 
 def test_a_stack_settings_file_concerns_its_stack() -> None:
     assert stack_config_changed(["Pulumi.acme.yaml", "Pulumi.yaml", "x/Pulumi.b.yaml"]) == {"acme"}
+
+
+def test_the_account_file_is_not_a_shared_input_of_every_stack() -> None:
+    assert tenants_changed(["specs/account.yaml", "specs/tenants/acme.yaml"], SPECS) == {"acme"}
+    assert account_changed(["specs/account.yaml"], SPECS)
+    assert not account_changed(["specs/tenants/account.yaml"], SPECS)  # a tenant named account

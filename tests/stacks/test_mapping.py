@@ -13,14 +13,17 @@ TENANTS = ["acme", "globex", "initech"]
 
 
 def test_every_tenant_gets_its_own_stack_by_default() -> None:
-    groups, config = parse_stack_map("apiVersion: mailfleet/v1\n", STACKS_FILE, TENANTS)
+    parsed = parse_stack_map("apiVersion: mailfleet/v1\n", STACKS_FILE, TENANTS)
+    groups, config = parsed.groups, parsed.config
+    assert parsed.account is None
     assert groups == {"acme": ("acme",), "globex": ("globex",), "initech": ("initech",)}
     assert config == {}
 
 
 def test_a_group_holds_its_tenants_and_the_rest_default() -> None:
     text = "apiVersion: mailfleet/v1\nstacks:\n  small: [globex, acme]\nconfig: {mailfleet:rateLimit: 30/60}\n"
-    groups, config = parse_stack_map(text, STACKS_FILE, TENANTS)
+    parsed = parse_stack_map(text, STACKS_FILE, TENANTS)
+    groups, config = parsed.groups, parsed.config
     assert groups == {"initech": ("initech",), "small": ("acme", "globex")}
     assert config == {"mailfleet:rateLimit": "30/60"}
 
@@ -54,3 +57,33 @@ def test_mistakes_are_reported_with_positions() -> None:
 def test_a_group_named_like_another_tenant_is_refused() -> None:
     with pytest.raises(SpecError, match="own default stack"):
         parse_stack_map("apiVersion: mailfleet/v1\nstacks: {acme: [globex]}\n", STACKS_FILE, TENANTS)
+
+
+def test_account_names_the_stack_of_the_account_wide_things(tmp_path: Path) -> None:
+    (tmp_path / STACKS_FILE).write_text("apiVersion: mailfleet/v1\naccount: shared\n")
+    mapping = load_stack_map(tmp_path, TENANTS)
+    assert mapping.account_stack == "shared"
+    assert mapping.tenants_of("shared") == ()  # a stack of its own, listed with the tenants' stacks
+    assert sorted(mapping.stacks) == ["acme", "globex", "initech", "shared"]
+    assert mapping.declares_account("shared") and not mapping.declares_account("acme")
+    (tmp_path / STACKS_FILE).write_text("apiVersion: mailfleet/v1\naccount: globex\n")
+    assert load_stack_map(tmp_path, TENANTS).stacks["globex"] == ("globex",)
+
+
+def test_the_account_stack_defaults_to_the_only_stack_and_else_to_none(tmp_path: Path) -> None:
+    assert load_stack_map(tmp_path, TENANTS).declares_account("whatever-runs")  # no stacks.yaml: one stack
+    (tmp_path / STACKS_FILE).write_text("apiVersion: mailfleet/v1\nstacks: {local: [acme, globex, initech]}\n")
+    assert load_stack_map(tmp_path, TENANTS).account_stack == "local"
+    (tmp_path / STACKS_FILE).write_text("apiVersion: mailfleet/v1\n")
+    assert load_stack_map(tmp_path, TENANTS).account_stack is None
+
+
+def test_account_mistakes_are_reported_with_positions() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_stack_map("apiVersion: mailfleet/v1\naccount: [a, b]\n", STACKS_FILE, TENANTS)
+    assert str(caught.value).startswith("stacks.yaml:2:10: account: ") and "not a valid stack name" in str(caught.value)
+    grouped = "apiVersion: mailfleet/v1\nstacks: {small: [acme]}\naccount: acme\n"
+    with pytest.raises(SpecError) as caught:
+        parse_stack_map(grouped, STACKS_FILE, TENANTS)
+    assert str(caught.value).startswith("stacks.yaml:3:10: account: 'acme' is tenant 'acme'")
+    assert "write account: small" in str(caught.value)

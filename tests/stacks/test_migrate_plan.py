@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from mailfleet.stacks.mapping import StackMap
-from mailfleet.stacks.migrate import TAG_TYPE, TENANT_TYPE, plan_stack
+from mailfleet.stacks.migrate import ACCOUNT_WEBHOOK_TYPE, TAG_TYPE, TENANT_TYPE, MigrationPlan, plan_stack
 from mailfleet.stacks.project import Project
 
 ROOT = "urn:pulumi:local::mailfleet::pulumi:pulumi:Stack::mailfleet-local"
@@ -38,3 +38,14 @@ def test_tenants_move_to_their_stacks_and_tags_split() -> None:
         "globex": [[2]],
     }
     assert plan.dropped_tags == [tag["urn"]]
+
+
+def test_account_webhooks_move_whole_to_the_account_stack() -> None:
+    hook = {"urn": urn(ACCOUNT_WEBHOOK_TYPE, "account/crm"), "type": ACCOUNT_WEBHOOK_TYPE, "id": "9", "parent": ROOT}
+    deployment = {"deployment": {"resources": [*tenant("acme", 1), hook]}}
+    mapping = StackMap({"acme": ("acme",), "shared": ()}, {}, Path("stacks.yaml"), account="shared")
+    plan = plan_stack(Project(Path("."), mapping, {}, Path("bin")), "local", deployment)
+    assert plan.account_moves == {"shared": [hook["urn"]]}
+    assert "move 1 account-wide webhook(s) from stack local to stack shared" in MigrationPlan([plan], {}).lines()
+    staying = plan_stack(Project(Path("."), mapping, {}, Path("bin")), "shared", deployment)
+    assert staying.account_moves == {}
