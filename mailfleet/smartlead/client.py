@@ -2,7 +2,7 @@
 
 The one I/O seam is the ``transport`` argument (any ``httpx.BaseTransport``; tests pass
 ``httpx.MockTransport``). The API key is added to the query string by an inner transport, at the
-last moment: httpx's own Request objects, log lines and exceptions never hold it.
+last moment (:mod:`mailfleet.api.transport`): httpx's own Request objects, log lines and exceptions never hold it.
 """
 
 from __future__ import annotations
@@ -12,21 +12,21 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 
 from mailfleet import __version__
+from mailfleet.api.ratelimit import RateLimiter, parse_retry_after, shared_limiter
+from mailfleet.api.redact import MASK, install_log_filter, redact_url, register_secret
+from mailfleet.api.transport import QueryCredentialTransport, RequestRecord, transport_error
 from mailfleet.smartlead._coerce import as_list, as_mapping, first, unwrap_list, unwrap_object
 from mailfleet.smartlead.deliverability import HEALTH_METRICS_KEY, MAILBOX_STATISTICS_PAGE, MailboxSends
 from mailfleet.smartlead.errors import (
     AlreadyExistsError,
     NotFoundError,
-    RequestTimeoutError,
     SmartleadError,
-    TransportError,
     UnexpectedResponseError,
     error_for_status,
 )
@@ -46,8 +46,6 @@ from mailfleet.smartlead.models import (
     extract_email_account_id,
     extract_id,
 )
-from mailfleet.smartlead.ratelimit import RateLimiter, parse_retry_after, shared_limiter
-from mailfleet.smartlead.redact import MASK, install_log_filter, redact_url, register_secret
 from mailfleet.smartlead.retry import RetryPolicy, is_ambiguous, is_retryable, is_retryable_unsafe
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "RequestRecord", "SmartleadClient"]
@@ -62,41 +60,6 @@ DEFAULT_429_PAUSE = 2.0
 
 logger = logging.getLogger("mailfleet.smartlead")
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """What ``on_request`` hears about each HTTP attempt (URL already redacted)."""
-
-    method: str
-    url: str
-    status: int | None
-    elapsed: float
-    error: str | None = None
-
-
-class _KeyTransport(httpx.BaseTransport):
-    """Adds ``api_key`` to each request just before the real transport sends it."""
-
-    def __init__(self, inner: httpx.BaseTransport, api_key: str) -> None:
-        self._inner = inner
-        self._api_key = api_key
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        keyed = httpx.Request(
-            request.method,
-            request.url.copy_merge_params({"api_key": self._api_key}),
-            headers=request.headers,
-            stream=request.stream,
-            extensions=request.extensions,
-        )
-        return self._inner.handle_request(keyed)
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def __repr__(self) -> str:
-        return f"<_KeyTransport inner={type(self._inner).__name__}>"
 
 
 def _query_value(value: Any) -> str:
@@ -152,7 +115,7 @@ class SmartleadClient:
         inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
         self._http = httpx.Client(
             base_url=self.base_url + "/",
-            transport=_KeyTransport(inner, api_key),
+            transport=QueryCredentialTransport(inner, "api_key", api_key),
             timeout=timeout,
             # Cloudflare in front of Smartlead 403s some default client UAs: say who we are.
             headers={"User-Agent": user_agent or f"mailfleet/{__version__}", "Accept": "application/json"},
@@ -205,23 +168,8 @@ class SmartleadClient:
         started = time.monotonic()
         try:
             response = self._http.request(method, path.lstrip("/"), params=query or None, json=json)
-        except httpx.TimeoutException as exc:
-            never_sent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
-            error: SmartleadError = RequestTimeoutError(
-                method, shown, f"{type(exc).__name__}: {exc}", may_have_reached_server=not never_sent
-            )
-            self._record(method, shown, None, started, str(error))
-            raise error from None
         except httpx.HTTPError as exc:
-            never_sent = isinstance(exc, httpx.ConnectError)
-            fixable = not isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.DecodingError)
-            error = TransportError(
-                method,
-                shown,
-                f"{type(exc).__name__}: {exc}",
-                may_have_reached_server=not never_sent,
-                retryable=fixable,
-            )
+            error = transport_error(exc, method, shown)
             self._record(method, shown, None, started, str(error))
             # `from None`: the httpx exception's request is harmless, but keep tracebacks short and clean.
             raise error from None
