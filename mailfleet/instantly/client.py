@@ -17,21 +17,19 @@ import logging
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
 from mailfleet import __version__
+from mailfleet.api.client import VendorClient
 from mailfleet.api.errors import (
     ConflictError,
     NotFoundError,
-    ServiceError,
-    UnexpectedResponseError,
 )
 from mailfleet.api.ratelimit import RateLimiter
 from mailfleet.api.redact import install_log_filter, redact_url
-from mailfleet.api.retry import RetryPolicy, is_ambiguous, is_retryable, is_retryable_unsafe
+from mailfleet.api.retry import RetryPolicy
 from mailfleet.api.transport import HeaderCredentialTransport, RequestRecord, transport_error
 from mailfleet.instantly.errors import JobFailedError, JobTimeoutError, error_for_response
 from mailfleet.instantly.models import (
@@ -70,7 +68,6 @@ DEFAULT_429_PAUSE = 1.0
 JOB_POLL_FIRST = 0.5
 JOB_POLL_LONGEST = 5.0
 
-logger = logging.getLogger("mailfleet.instantly")
 T = TypeVar("T")
 
 
@@ -89,12 +86,16 @@ def _with_prefix(base_url: str) -> str:
     return base if base.endswith(API_PREFIX) else base + API_PREFIX
 
 
-class InstantlyClient:
+class InstantlyClient(VendorClient):
     """A synchronous Instantly v2 client. Thread-safe; close it (or use ``with``) when done.
 
     Every instance for the same (base URL, key, workspace) in a process shares one limiter (100/s and 6,000/min)
     unless ``limiter`` is given. ``retry``, ``clock`` and ``sleep`` are injectable so tests never wait.
     """
+
+    vendor = "Instantly"
+    already_exists = ConflictError
+    logger = logging.getLogger("mailfleet.instantly")
 
     def __init__(
         self,
@@ -116,7 +117,7 @@ class InstantlyClient:
         self.base_url = _with_prefix(base_url)
         self.workspace_id = workspace_id
         self._limiter = limiter if limiter is not None else workspace_limiter(self.base_url, api_key, workspace_id)
-        self._retry = retry if retry is not None else RetryPolicy(max_retries=5, logger_name=logger.name)
+        self._retry = retry if retry is not None else RetryPolicy(max_retries=5, logger_name=self.logger.name)
         self._clock = clock
         self._sleep = sleep
         self._on_request = on_request
@@ -136,23 +137,8 @@ class InstantlyClient:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"<InstantlyClient base_url={self.base_url!r} workspace={self.workspace_id!r}>"
-
-    @property
-    def limiter(self) -> RateLimiter:
-        return self._limiter
 
     # ------------------------------------------------------------------ plumbing
 
@@ -179,50 +165,11 @@ class InstantlyClient:
             self._limiter.pause(DEFAULT_429_PAUSE)
         raise error_for_response(status, method, shown, response.text)
 
-    def _record(self, method: str, shown: str, status: int | None, started: float, error: str | None) -> None:
-        self.request_count += 1
-        elapsed = time.monotonic() - started
-        logger.debug("%s %s -> %s in %.2fs", method, shown, status if status is not None else error, elapsed)
-        if self._on_request is not None:
-            self._on_request(RequestRecord(method, shown, status, elapsed, error))
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotent: bool = True,
-    ) -> httpx.Response:
-        retry_on = is_retryable if idempotent else is_retryable_unsafe
-        return self._retry.call(lambda: self._send_once(method, path, params=params, json=json), retry_on=retry_on)
-
-    def _unexpected(self, response: httpx.Response, problem: str) -> UnexpectedResponseError:
-        return UnexpectedResponseError(
-            response.status_code, response.request.method, redact_url(response.request.url), problem, response.text
-        )
-
-    def _json(self, response: httpx.Response) -> Any:
-        if not response.text.strip():
-            raise self._unexpected(response, "the body is empty where JSON was expected")
-        try:
-            return response.json()
-        except ValueError:
-            kind = "an HTML page" if "<html" in response.text[:500].lower() else "malformed JSON"
-            raise self._unexpected(response, f"the body is {kind} where JSON was expected") from None
-
     def _object(self, response: httpx.Response) -> Mapping[str, Any]:
         body = self._json(response)
         if not isinstance(body, Mapping):
             raise self._unexpected(response, "the body is not a JSON object")
         return body
-
-    def _parse(self, response: httpx.Response, build: Callable[[Any], T], data: Any) -> T:
-        try:
-            return build(data)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise self._unexpected(response, f"a record could not be read ({exc})") from None
 
     def _pages(self, path: str, params: Mapping[str, Any] | None = None) -> list[Mapping[str, Any]]:
         """Every item of a cursor-paginated list: stops on an empty page (the last may still carry a cursor)."""
@@ -246,37 +193,6 @@ class InstantlyClient:
                 raise self._unexpected(response, f"the cursor {following!r} repeats: the list would never end")
             seen.add(following)
             cursor = following
-
-    def _create_or_find(self, send: Callable[[], T], find: Callable[[], T | None], what: str) -> T:
-        """A non-idempotent create whose retries never duplicate.
-
-        After a failure that may have reached the server, ``find`` looks for the record first; if it is there,
-        that is the result, otherwise the create is retried. A 409 after such a failure also resolves through
-        ``find`` (the earlier attempt made it).
-        """
-        ambiguous_before = False
-
-        def attempt() -> T:
-            nonlocal ambiguous_before
-            try:
-                return send()
-            except ConflictError:
-                if ambiguous_before:
-                    found = find()
-                    if found is not None:
-                        return found
-                raise
-            except ServiceError as exc:
-                if not is_ambiguous(exc):
-                    raise
-                ambiguous_before = True
-                logger.warning("creating %s may have reached Instantly (%s); looking it up before retrying", what, exc)
-                found = find()
-                if found is not None:
-                    return found
-                raise
-
-        return self._retry.call(attempt, retry_on=is_retryable)
 
     def _delete(self, path: str) -> None:
         """DELETE where a 404 means it is gone already: success."""
@@ -322,7 +238,7 @@ class InstantlyClient:
             response = self._send_once("POST", "/accounts", json=dict(body))
             return self._parse(response, Account.from_api, self._object(response))
 
-        return self._create_or_find(send, lambda: self.find_account(email), f"account {email}")
+        return self._create_once_or_find(send, lambda: self.find_account(email))
 
     def patch_account(self, email: str, body: Mapping[str, Any]) -> Account:
         response = self._request("PATCH", _email_path(email), json=dict(body))
@@ -450,7 +366,7 @@ class InstantlyClient:
         def find() -> CustomTag | None:
             return next((t for t in self.list_tags() if t.label.strip().casefold() == wanted), None)
 
-        return self._create_or_find(send, find, f"tag {label!r}")
+        return self._create_once_or_find(send, find)
 
     def delete_tag(self, tag_id: str) -> None:
         self._delete(f"/custom-tags/{urllib.parse.quote(tag_id, safe='')}")
@@ -521,7 +437,7 @@ class InstantlyClient:
             ]
             return fresh[-1] if fresh else None
 
-        return self._create_or_find(send, find, f"webhook {name!r}")
+        return self._create_once_or_find(send, find)
 
     def update_webhook(self, webhook_id: str, **fields: Any) -> Webhook:
         """PATCH the given fields (wire names: ``target_hook_url``, ``event_type``, ``name``, ``headers``, ...)."""
