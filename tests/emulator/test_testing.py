@@ -60,6 +60,8 @@ def test_instantly_emulator_runs_a_warmup_job_over_real_seconds(tmp_path: Path) 
             statuses.append(api.get(f"/background-jobs/{job['id']}").json()["status"])
             if statuses[-1] != "success":
                 assert warmup_before == 0
+                # Poll at an interval: a tight loop would pass the emulator's 100 requests a second and get 429s.
+                time.sleep(0.05)
         assert statuses[0] == "pending" and statuses[-1] == "success"
         assert api.get("/accounts/jane@acme-mail.example").json()["warmup_status"] == 1
         assert emu.control.requests(api_key=emu.api_key).count("GET /background-jobs/{id}") >= 1
