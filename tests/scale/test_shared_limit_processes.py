@@ -12,7 +12,7 @@ import pytest
 
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
 from mailfleet.testing.limiter_load import run_runners
-from mailfleet.testing.scale import postgres_bin, postgres_cluster
+from mailfleet.testing.scale import postgres_bin_or_skip, postgres_cluster
 
 pytestmark = pytest.mark.slow
 
@@ -48,9 +48,7 @@ def test_six_processes_share_a_sqlite_window(tmp_path: Path) -> None:
 
 
 def test_six_processes_share_a_postgres_window(tmp_path: Path) -> None:
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL server binaries and none installable (scripts/ensure-postgres.sh)")
+    bin_dir = postgres_bin_or_skip()
     with (
         postgres_cluster(bin_dir) as server,
         running_emulator(tmp_path / "emulator.sqlite3", rate_limit=f"{LIMIT}/{PERIOD}") as emulator,
