@@ -460,6 +460,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--nightly-tenants", type=int, default=500, help="nightly stage: tenants (10 mailboxes each)")
     parser.add_argument("--shard-tenants", type=int, default=2000, help="shards stage: tenants (10 mailboxes each)")
     parser.add_argument("--group", type=int, default=10, help="nightly stage: tenants per stack")
+    parser.add_argument(
+        "--nightly-clone", action="store_true", help="nightly stage: clone the fleet (bench/fleetstate.py), no first up"
+    )
     parser.add_argument("--shard-group", type=int, default=50, help="shards stage: tenants per stack")
     parser.add_argument("--shard-rate", default="60/0.6", help="shards stage: the quota, compressed (N/SECONDS)")
     parser.add_argument("--parallel", type=int, default=4, help="stacks run at a time by the fan-out commands")
@@ -506,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             multi_results += multi.stage_pr(work / "pr", emulator, args.stack_tenants)
         if "nightly" in stages:
             multi_results += multi.stage_nightly(
-                work / "nightly", emulator, args.nightly_tenants, args.group, args.parallel
+                work / "nightly", emulator, args.nightly_tenants, args.group, args.parallel, clone=args.nightly_clone
             )
         if "shards" in stages:
             shard_ops, shards = multi.stage_shards(
