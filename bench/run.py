@@ -464,7 +464,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--nightly-clone", action="store_true", help="nightly stage: clone the fleet (bench/fleetstate.py), no first up"
     )
     parser.add_argument("--shard-group", type=int, default=50, help="shards stage: tenants per stack")
-    parser.add_argument("--shard-rate", default="60/0.6", help="shards stage: the quota, compressed (N/SECONDS)")
+    parser.add_argument("--shard-rate", default="60/6", help="shards stage: the quota, compressed (N/SECONDS)")
     parser.add_argument("--parallel", type=int, default=4, help="stacks run at a time by the fan-out commands")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs of every command)")
     parser.add_argument("--output", type=Path, default=RESULTS)
