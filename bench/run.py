@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.floor import FLOOR_PROGRAM
+from bench.quota import SHARE_TARGET, QuotaUse, quota_use
 from mailfleet.deepcheck import DEFAULT_DEEP_BUDGET
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
 from mailfleet.health.gather import DEFAULT_DETAIL_BUDGET as HEALTH_DETAIL_BUDGET
@@ -44,7 +45,6 @@ TAG_MAPPING_BATCH = 25  # accounts per tag-mapping call
 # Targets (issue 7). Counts are asserted; time ratios only reported.
 REFRESH_MAX_REQUESTS_AT_1000 = 15
 STATE_MAX_BYTES_PER_MAILBOX = 3 * 1024
-LIMIT_SHARE_MIN = 0.90
 FLOOR_RATIO_TARGET = 1.3
 
 
@@ -274,16 +274,8 @@ class LimitRun:
     rate_limit: str
     seconds: float
     exit_code: int
-    admitted: int
-    refused_429: int
     surfaced_429: int
-    span_seconds: float
-    capacity: int
-    share: float
-
-
-def parse_at(text: str) -> float:
-    return datetime.fromisoformat(text).timestamp()
+    quota: QuotaUse
 
 
 def run_limit(work: Path, emulator: RunningEmulator, tenants: int, rate_limit: str) -> LimitRun:
@@ -294,30 +286,19 @@ def run_limit(work: Path, emulator: RunningEmulator, tenants: int, rate_limit: s
     print(f"bench: rate limit {rate_limit}, first up of {stack.mailboxes} mailboxes", file=sys.stderr, flush=True)
     measurement = stack.measure("up (limited)", stack.pulumi("up", "--yes", "--skip-preview"), emulator)
     entries = emulator.control.requests(api_key=emulator.api_key).entries
-    admitted = [e for e in entries if e.status != 429]
-    refused = [e for e in entries if e.status == 429]
     log = stack.logs / f"mailfleet-{stack.mailboxes}-up_(limited)"
     output = log.with_suffix(".out").read_text(errors="replace") + log.with_suffix(".err").read_text(errors="replace")
     surfaced = sum(
         1 for line in output.splitlines() if "429" in line or "rate limited" in line or "RateLimited" in line
     )
-    limit, period = rate_limit.split("/")
-    times = sorted(parse_at(e.at) for e in admitted)
-    span = times[-1] - times[0] if len(times) > 1 else 0.0
-    # The most a sliding window of `limit` per `period` admits over `span` seconds.
-    capacity = int(limit) * (math.floor(span / float(period)) + 1)
     emulator.control.set_switch("rate_limit", "100000/1")
     return LimitRun(
         mailboxes=stack.mailboxes,
         rate_limit=rate_limit,
         seconds=measurement.seconds,
         exit_code=measurement.exit_code,
-        admitted=len(admitted),
-        refused_429=len(refused),
         surfaced_429=surfaced,
-        span_seconds=round(span, 2),
-        capacity=capacity,
-        share=round(len(admitted) / capacity, 3) if capacity else 0.0,
+        quota=quota_use(entries, rate_limit),
     )
 
 
@@ -357,8 +338,10 @@ def misses(results: list[Measurement], limit: LimitRun | None) -> list[str]:
             missed.append(f"rate-limited up failed (exit {limit.exit_code})")
         if limit.surfaced_429:
             missed.append(f"rate-limited up: {limit.surfaced_429} rate-limit errors reached the user")
-        if limit.share < LIMIT_SHARE_MIN:
-            missed.append(f"rate-limited up used {limit.share:.0%} of the limit < {LIMIT_SHARE_MIN:.0%}")
+        if limit.quota.share < SHARE_TARGET:
+            missed.append(f"rate-limited up used {limit.quota.share:.0%} of the limit < {SHARE_TARGET:.0%}")
+        if limit.quota.refused_429:
+            missed.append(f"rate-limited up: the server refused {limit.quota.refused_429} requests (429)")
     return missed
 
 
@@ -411,9 +394,9 @@ def table(results: list[Measurement], limit: LimitRun | None) -> str:
     if limit is not None:
         lines.append(
             f"| {limit.mailboxes:,} | up at {limit.rate_limit.replace('/', ' per ')} s | {limit.seconds:.1f} | | | | "
-            f"{limit.admitted} | | ≥ {LIMIT_SHARE_MIN:.0%} of limit | used {limit.share:.0%} of {limit.capacity} "
-            f"in {limit.span_seconds:.0f} s; 429 at server {limit.refused_429}, reaching the user "
-            f"{limit.surfaced_429} |"
+            f"{limit.quota.admitted} | | ≥ {SHARE_TARGET:.0%} of limit | used {limit.quota.share:.0%} of "
+            f"{limit.quota.capacity} in {limit.quota.span_seconds:.0f} s; 429 at server {limit.quota.refused_429}, "
+            f"reaching the user {limit.surfaced_429} |"
         )
     return "\n".join(lines)
 
@@ -476,8 +459,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--stack-tenants", type=int, default=100, help="stacks stage: tenants, one stack each")
     parser.add_argument("--nightly-tenants", type=int, default=500, help="nightly stage: tenants (10 mailboxes each)")
     parser.add_argument("--shard-tenants", type=int, default=2000, help="shards stage: tenants (10 mailboxes each)")
-    parser.add_argument("--group", type=int, default=10, help="nightly and shards stages: tenants per stack")
-    parser.add_argument("--shard-rate", default="60/2", help="shards stage: the quota, compressed (N/SECONDS)")
+    parser.add_argument("--group", type=int, default=10, help="nightly stage: tenants per stack")
+    parser.add_argument(
+        "--nightly-clone", action="store_true", help="nightly stage: clone the fleet (bench/fleetstate.py), no first up"
+    )
+    parser.add_argument("--shard-group", type=int, default=50, help="shards stage: tenants per stack")
+    parser.add_argument("--shard-rate", default="60/6", help="shards stage: the quota, compressed (N/SECONDS)")
     parser.add_argument("--parallel", type=int, default=4, help="stacks run at a time by the fan-out commands")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs of every command)")
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -522,11 +509,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             multi_results += multi.stage_pr(work / "pr", emulator, args.stack_tenants)
         if "nightly" in stages:
             multi_results += multi.stage_nightly(
-                work / "nightly", emulator, args.nightly_tenants, args.group, args.parallel
+                work / "nightly", emulator, args.nightly_tenants, args.group, args.parallel, clone=args.nightly_clone
             )
         if "shards" in stages:
             shard_ops, shards = multi.stage_shards(
-                work / "shards", emulator, args.shard_tenants, args.group, args.parallel, args.shard_rate
+                work / "shards", emulator, args.shard_tenants, args.shard_group, args.parallel, args.shard_rate
             )
             multi_results += shard_ops
     missed = misses(results, limit) + multi.misses(multi_results, shards)

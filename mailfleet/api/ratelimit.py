@@ -5,16 +5,21 @@ The windows are the caller's (Instantly: 100 per 1 s and 6,000 per 60 s, :mod:`m
 account-wide (every job on the key shares it) and the sources disagree on its size (10 per 2 s, 60 per 60 s,
 plan tiers), so the default allows the stricter of both: at most 10 requests in any 2 s and 60 in any 60 s.
 One :class:`RateLimiter` exists per (base URL, key) per process, shared by every client instance and every
-thread (a Pulumi dynamic provider runs 4); the registry is
-keyed by a hash, never the key itself.
+thread (a Pulumi dynamic provider runs 4); the registry is keyed by a hash, never the key itself.
 
 The limiter also listens to the server: ``x-ratelimit-remaining``/``x-ratelimit-reset`` tighten it,
 and a 429's ``Retry-After`` stops every thread on that key until it has passed.
 
-Storage sits behind :class:`LimiterBackend`: :class:`MemoryBackend` (pyrate-limiter's sliding-window
-bucket, one process) is the default; :class:`SQLiteBackend` shares the window between processes
-through a file, for several CI runners or stacks on one machine; ``PostgresBackend``
-(:mod:`mailfleet.api.pg_limiter`) shares it between machines.
+A request holds its slot from before it is sent until its response is in (:meth:`RateLimiter.request`): the
+server counts a request when it arrives, which is somewhere in between, so the window is reckoned from the latest
+moment the server can have counted it. Stamping at the send instead lets a request held up on the way (a loaded
+runner or server) land in a later server window than ours, and the server then sees one more than its limit; a fixed
+margin on the window only moves the delay that breaks it, and costs share on short windows.
+
+Storage sits behind :class:`LimiterBackend`: :class:`MemoryBackend` (one process) is the default;
+:class:`SQLiteBackend` shares the window between processes through a file, for several CI runners or stacks on one
+machine; ``PostgresBackend`` (:mod:`mailfleet.api.pg_limiter`, pyrate-limiter's PostgreSQL bucket) shares it
+between machines.
 """
 
 from __future__ import annotations
@@ -26,12 +31,10 @@ import hashlib
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-
-from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
 __all__ = [
     "DEFAULT_RATES",
@@ -42,8 +45,8 @@ __all__ = [
     "RateLimiter",
     "SQLiteBackend",
     "Sleep",
+    "Ticket",
     "limiter_key",
-    "paced",
     "parse_retry_after",
     "shared_limiter",
 ]
@@ -73,15 +76,15 @@ class RateLimit:
             raise ValueError(f"rate limit {text!r} is not N/SECONDS, e.g. 60/60") from None
 
 
-# The server counts a request when it arrives, the limiter when it is sent: a request held up on the way (a busy
-# server, a loaded runner) lands later in the server's window than in ours, and the server then sees one more than
-# its limit. Pacing to a window this much longer absorbs that (0.4 % of Smartlead's 60 s window).
-SEND_MARGIN_SECONDS = 0.25
+# A request in flight counts in every window until its response is in. Its entry is stamped this far ahead meanwhile,
+# so that the entry of a process that died mid-request still ages out: longer than any request may take (the client's
+# timeouts: 15 s to connect, 110 s to read).
+IN_FLIGHT_HOLD_SECONDS = 150.0
+# How soon to look again when the window is full of requests still in flight (their end is not known yet).
+IN_FLIGHT_POLL_SECONDS = 0.01
 
-
-def paced(rate: RateLimit) -> RateLimit:
-    """``rate`` with its window lengthened by :data:`SEND_MARGIN_SECONDS`."""
-    return RateLimit(rate.limit, rate.period + SEND_MARGIN_SECONDS)
+#: What :meth:`LimiterBackend.settle` takes back: the admitted request's entry.
+Ticket = int | str
 
 
 #: 60 per minute (documented) and 10 per 2 s (old help centre): no burst beyond either window.
@@ -91,8 +94,17 @@ DEFAULT_RATES: tuple[RateLimit, ...] = (RateLimit(60, 60.0), RateLimit(10, 2.0))
 class LimiterBackend(Protocol):
     """Where the request log and the server-imposed pause live. Times are the limiter's clock, in seconds."""
 
-    def reserve(self, now: float) -> float:
-        """Record a request at ``now`` and return 0, or return how long to wait, recording nothing."""
+    def reserve(self, now: float) -> tuple[float, Ticket | None]:
+        """Admit a request at ``now``: (0, its ticket), its entry counting as in flight until :meth:`settle`; or
+        (how long to wait, None), recording nothing."""
+        ...
+
+    def settle(self, ticket: Ticket, at: float) -> None:
+        """The request's response came in at ``at``: from now on its entry counts from then."""
+        ...
+
+    def remaining(self, now: float) -> int:
+        """How many more requests the window admits at ``now`` (the tightest of the rates)."""
         ...
 
     def block_until(self, until: float) -> None:
@@ -100,30 +112,6 @@ class LimiterBackend(Protocol):
         ...
 
     def blocked_until(self) -> float: ...
-
-
-class MemoryBackend:
-    """In-process sliding-window log on pyrate-limiter's :class:`InMemoryBucket`; not thread-safe alone."""
-
-    def __init__(self, rates: Sequence[RateLimit] = DEFAULT_RATES) -> None:
-        self._bucket = InMemoryBucket([Rate(r.limit, max(1, round(r.period * 1000))) for r in rates])
-        self._blocked_until = float("-inf")
-
-    def reserve(self, now: float) -> float:
-        now_ms = round(now * 1000)
-        self._bucket.leak(now_ms)
-        item = RateItem("request", now_ms)
-        if self._bucket.put(item):
-            return 0.0
-        wait_ms = self._bucket.waiting(item)
-        # waiting() is only awaitable for async buckets; ours is sync. 1 ms floor avoids a busy loop.
-        return max(wait_ms if isinstance(wait_ms, int) else 1, 1) / 1000
-
-    def block_until(self, until: float) -> None:
-        self._blocked_until = max(self._blocked_until, until)
-
-    def blocked_until(self) -> float:
-        return self._blocked_until
 
 
 class SQLiteBackend:
@@ -145,7 +133,7 @@ class SQLiteBackend:
             self._conn.execute("CREATE INDEX IF NOT EXISTS requests_key_at ON requests (key, at)")
             self._conn.execute("CREATE TABLE IF NOT EXISTS pauses (key TEXT PRIMARY KEY, until REAL NOT NULL)")
 
-    def reserve(self, now: float) -> float:
+    def reserve(self, now: float) -> tuple[float, Ticket | None]:
         longest = max(r.period for r in self._rates)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -158,15 +146,34 @@ class SQLiteBackend:
                         (self._key, now - rate.period, rate.limit - 1),
                     ).fetchone()
                     if row is not None:
-                        # The limit-th newest request in the window must age out first.
-                        wait = max(wait, row[0] + rate.period - now)
+                        # The limit-th newest entry must age out first; one still in flight has no end yet.
+                        at = float(row[0])
+                        wait = max(wait, IN_FLIGHT_POLL_SECONDS if at > now else at + rate.period - now)
+                ticket: Ticket | None = None
                 if wait <= 0:
-                    self._conn.execute("INSERT INTO requests (key, at) VALUES (?, ?)", (self._key, now))
+                    cursor = self._conn.execute(
+                        "INSERT INTO requests (key, at) VALUES (?, ?)", (self._key, now + IN_FLIGHT_HOLD_SECONDS)
+                    )
+                    ticket = cursor.lastrowid
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-        return 0.0 if wait <= 0 else max(wait, 0.001)
+        return (0.0, ticket) if ticket is not None else (max(wait, 0.001), None)
+
+    def settle(self, ticket: Ticket, at: float) -> None:
+        with self._lock:
+            self._conn.execute("UPDATE requests SET at = ? WHERE rowid = ?", (at, ticket))
+
+    def remaining(self, now: float) -> int:
+        with self._lock:
+            counts = [
+                (rate.limit, self._conn.execute(
+                    "SELECT count(*) FROM requests WHERE key = ? AND at > ?", (self._key, now - rate.period)
+                ).fetchone()[0])
+                for rate in self._rates
+            ]  # fmt: skip
+        return min(limit - int(count) for limit, count in counts)
 
     def block_until(self, until: float) -> None:
         with self._lock:
@@ -184,6 +191,13 @@ class SQLiteBackend:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+class MemoryBackend(SQLiteBackend):
+    """The same log in an in-memory SQLite database: one process."""
+
+    def __init__(self, rates: Sequence[RateLimit] = DEFAULT_RATES) -> None:
+        super().__init__(":memory:", "local", rates)
 
 
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
@@ -244,8 +258,22 @@ class RateLimiter:
         rates = ", ".join(f"{r.limit}/{r.period:g}s" for r in self.rates)
         return f"<RateLimiter {rates} granted={self.granted}>"
 
+    @contextlib.contextmanager
+    def request(self) -> Iterator[float]:
+        """Hold a slot for one request: wait until one is free, then keep it in flight until the block ends (the
+        response is in, or the request failed), when its entry starts to age out. Yields the seconds waited."""
+        ticket, waited = self._admit()
+        try:
+            yield waited
+        finally:
+            self._backend.settle(ticket, self._clock())
+
     def acquire(self) -> float:
-        """Block until a request may be sent, then count it; returns the seconds spent waiting."""
+        """A slot for a request that ends at once; returns the seconds spent waiting."""
+        with self.request() as waited:
+            return waited
+
+    def _admit(self) -> tuple[Ticket, float]:
         waited = 0.0
         while True:
             with self._lock:
@@ -255,13 +283,13 @@ class RateLimiter:
                 if wait <= 0 and server_spent and now < self._server_reset_at:
                     wait = self._server_reset_at - now
                 if wait <= 0:
-                    wait = self._backend.reserve(now)
-                    if wait <= 0:
+                    wait, ticket = self._backend.reserve(now)
+                    if ticket is not None:
                         self.granted += 1
                         if self._server_remaining is not None and now < self._server_reset_at:
                             self._server_remaining -= 1
                         self.waited += waited
-                        return waited
+                        return ticket, waited
             # Sleep without the lock so other threads can take slots that free up meanwhile.
             self._sleep(wait)
             waited += wait
@@ -273,7 +301,11 @@ class RateLimiter:
                 self._backend.block_until(self._clock() + seconds)
 
     def observe(self, headers: Mapping[str, str]) -> None:
-        """Tighten to what the server reports in ``x-ratelimit-remaining`` / ``x-ratelimit-reset``."""
+        """Tighten to what the server reports in ``x-ratelimit-remaining`` / ``x-ratelimit-reset`` when it counts more
+        requests than our window does: someone else uses the key (another tool, a runner without the shared store),
+        or the server's limit is stricter than ours. Otherwise our window already keeps to the server's, and obeying
+        the hint would only cost time: the reset comes in whole seconds, rounded up, a stall of up to a second each
+        time a full window's last request comes back (most of a compressed window)."""
         remaining_text = _header(headers, "x-ratelimit-remaining")
         reset_text = _header(headers, "x-ratelimit-reset")
         if remaining_text is None or reset_text is None:
@@ -289,6 +321,11 @@ class RateLimiter:
             return
         with self._lock:
             now = self._clock()
+            # Ours counts every request the server counts (each from its response, which is later), and those in
+            # flight: a server with room to spare beyond ours tells nothing new.
+            if remaining >= self._backend.remaining(now):
+                self._server_remaining, self._server_reset_at = None, float("-inf")
+                return
             self._server_remaining = max(remaining, 0)
             self._server_reset_at = now + seconds
 

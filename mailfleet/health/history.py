@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
 
 from mailfleet.errors import SetupError
 from mailfleet.health.assess import DayPoint, InboxHistory, Measure, Placement
@@ -102,18 +101,13 @@ class _Connection(Protocol):
 def _connect(location: str) -> tuple[_Connection, str]:
     """A DB-API connection and its placeholder (``?`` for SQLite, ``%s`` for PostgreSQL)."""
     if _is_postgres(location):
-        import pg8000.dbapi
+        # psycopg: the driver pyrate-limiter's PostgreSQL bucket (the shared limiter) needs too; libpq reads the URL
+        # (and PGPASSWORD or ~/.pgpass), as Pulumi's postgres:// backend does.
+        import psycopg
 
-        parts = urlsplit(location)
         try:
-            connection = pg8000.dbapi.connect(
-                user=unquote(parts.username or "postgres"),
-                password=unquote(parts.password) if parts.password else None,
-                host=parts.hostname or "127.0.0.1",
-                port=parts.port or 5432,
-                database=unquote(parts.path.lstrip("/")) or None,
-            )
-        except Exception as error:  # pg8000 raises its own and OSError types
+            connection = psycopg.connect(location, connect_timeout=30)
+        except (psycopg.Error, OSError) as error:
             raise HistoryError(f"cannot open the health history in PostgreSQL: {type(error).__name__}") from None
         return connection, "%s"
     path = Path(location)

@@ -149,10 +149,11 @@ class InstantlyClient(VendorClient):
         query = {k: v for k, v in (params or {}).items() if v is not None}
         request = self._http.build_request(method, path.lstrip("/"), params=query or None, json=json)
         shown = redact_url(request.url)
-        self._limiter.acquire()
-        started = time.monotonic()
         try:
-            response = self._http.send(request)
+            # The slot is held until the response is in: the server counted the request at some moment in between.
+            with self._limiter.request():
+                started = time.monotonic()
+                response = self._http.send(request)
         except httpx.HTTPError as exc:
             error = transport_error(exc, method, shown)
             self._record(method, shown, None, started, str(error))

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailfleet.api.ratelimit import RateLimit, RateLimiter, paced, shared_limiter
+from mailfleet.api.ratelimit import RateLimit, RateLimiter, shared_limiter
 
-__all__ = ["INSTANTLY_RATES", "PACED_RATES", "workspace_limiter"]
+__all__ = ["INSTANTLY_RATES", "workspace_limiter"]
 
 INSTANTLY_RATES: tuple[RateLimit, ...] = (RateLimit(100, 1.0), RateLimit(6000, 60.0))
-"""Instantly's documented limits per workspace."""
-PACED_RATES: tuple[RateLimit, ...] = (INSTANTLY_RATES[0], paced(INSTANTLY_RATES[1]))
-"""What the client paces to: the minute window a little longer (:func:`~mailfleet.api.ratelimit.paced`), so
-requests delayed on the way never exceed it; in steady state it is the one that binds (6,000 per 60.25 s, 99.6/s).
-The second window stays as documented: pyrate-limiter needs the longer window to be the tighter on average, and
-a rare 429 from a burst bunched up on the way is retried."""
+"""Instantly's documented limits per workspace, paced to as they are: no margin is needed, because a request
+holds its slot until its response is in (:meth:`~mailfleet.api.ratelimit.RateLimiter.request`)."""
 
 
 def workspace_limiter(
@@ -33,4 +29,4 @@ def workspace_limiter(
 ) -> RateLimiter:
     """The process-wide limiter of one workspace (the key's own, or ``workspace_id`` acted on through it)."""
     scope = f"{base_url.rstrip('/')}#instantly#{workspace_id or ''}"
-    return shared_limiter(scope, api_key, rates=PACED_RATES, file=file, url=url)
+    return shared_limiter(scope, api_key, rates=INSTANTLY_RATES, file=file, url=url)

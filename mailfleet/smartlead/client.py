@@ -149,10 +149,11 @@ class SmartleadClient(VendorClient):
         """One paced HTTP attempt; raises the matching SmartleadError for any failure."""
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         shown = self._url_for_log(path, query)
-        self._limiter.acquire()
-        started = time.monotonic()
         try:
-            response = self._http.request(method, path.lstrip("/"), params=query or None, json=json)
+            # The slot is held until the response is in: the server counted the request at some moment in between.
+            with self._limiter.request():
+                started = time.monotonic()
+                response = self._http.request(method, path.lstrip("/"), params=query or None, json=json)
         except httpx.HTTPError as exc:
             error = transport_error(exc, method, shown)
             self._record(method, shown, None, started, str(error))

@@ -5,8 +5,9 @@
 
 from mailfleet.api.ratelimit import (
     DEFAULT_RATES,
+    IN_FLIGHT_HOLD_SECONDS,
+    IN_FLIGHT_POLL_SECONDS,
     POSTGRES_SCHEMES,
-    SEND_MARGIN_SECONDS,
     SQLITE_SCHEME,
     Clock,
     LimiterBackend,
@@ -15,20 +16,21 @@ from mailfleet.api.ratelimit import (
     RateLimiter,
     Sleep,
     SQLiteBackend,
+    Ticket,
     _registry,
     _reset_registry,
     backend_for_url,
     check_limiter_url,
     limiter_key,
-    paced,
     parse_retry_after,
     shared_limiter,
 )
 
 __all__ = [
     "DEFAULT_RATES",
+    "IN_FLIGHT_HOLD_SECONDS",
+    "IN_FLIGHT_POLL_SECONDS",
     "POSTGRES_SCHEMES",
-    "SEND_MARGIN_SECONDS",
     "SQLITE_SCHEME",
     "Clock",
     "LimiterBackend",
@@ -37,12 +39,12 @@ __all__ = [
     "RateLimiter",
     "SQLiteBackend",
     "Sleep",
+    "Ticket",
     "_registry",
     "_reset_registry",
     "backend_for_url",
     "check_limiter_url",
     "limiter_key",
-    "paced",
     "parse_retry_after",
     "shared_limiter",
 ]

@@ -19,7 +19,6 @@ from mailfleet.smartlead.ratelimit import (
     RateLimit,
     RateLimiter,
     check_limiter_url,
-    paced,
     shared_limiter,
 )
 from mailfleet.smartlead.redact import register_secret
@@ -65,8 +64,8 @@ class ConnectionSettings:
         )
 
     def limiter(self) -> RateLimiter:
-        """The process's limiter for this key, paced with a margin (see :func:`paced`)."""
-        rates = tuple(paced(rate) for rate in ((self.rate_limit,) if self.rate_limit else DEFAULT_RATES))
+        """The process's limiter for this key."""
+        rates = (self.rate_limit,) if self.rate_limit else DEFAULT_RATES
         return shared_limiter(
             self.base_url, self.api_key, rates=rates, file=self.rate_limit_file, url=self.rate_limit_url
         )

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from mailfleet.emulator.testing import RequestLog, RunningEmulator
 from mailfleet.testing.projects import REPO, make_project, project_cli
 from mailfleet.testing.synthetic import PASSWORD_ENV, bench_password, write_specs
@@ -106,6 +108,14 @@ def postgres_bin() -> Path | None:
         ["bash", str(REPO / "scripts" / "ensure-postgres.sh")], capture_output=True, text=True, check=False
     ).stdout.strip()
     return Path(out) if out and (Path(out) / "initdb").exists() else None
+
+
+def postgres_bin_or_skip() -> Path:
+    """:func:`postgres_bin`, or skip the calling test and say why."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL server binaries and none installable (scripts/ensure-postgres.sh)")
+    return bin_dir
 
 
 @dataclass

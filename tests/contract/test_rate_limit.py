@@ -9,7 +9,7 @@ import pytest
 
 from mailfleet.emulator.testing import running_emulator
 from mailfleet.smartlead.client import SmartleadClient
-from mailfleet.smartlead.ratelimit import RateLimit, RateLimiter, paced
+from mailfleet.smartlead.ratelimit import RateLimit, RateLimiter
 
 pytestmark = pytest.mark.contract
 
@@ -19,8 +19,8 @@ REQUESTS_PER_THREAD = 6
 
 def test_four_threads_stay_inside_the_servers_limit(tmp_path: Path) -> None:
     with running_emulator(tmp_path / "emulator.sqlite3", rate_limit="8/1") as emulator:
-        # Paced like the product paces itself: the server's window plus a small margin for transit.
-        limiter = RateLimiter((paced(LIMIT),))
+        # Paced like the product paces itself: the server's own window, each request's slot held until its response.
+        limiter = RateLimiter((LIMIT,))
         with SmartleadClient(emulator.base_url, emulator.api_key, limiter=limiter) as client:
 
             def work(_: int) -> int:

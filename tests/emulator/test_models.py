@@ -81,6 +81,13 @@ def test_list_pages_and_filters(backend: Backend, user: User) -> None:
     assert len(backend.list_accounts(user, username="acme-mail")) == 5
     assert len(backend.list_accounts(user, warmup_status="INACTIVE")) == 1
     assert backend.list_accounts(user, in_use=True) == []
+    # Plain pages (read as pages) and filtered ones (filtered, then paged) agree, deleted accounts left out of both.
+    backend.delete_account(user, ids[1])
+    live = [ids[0], *ids[2:]]
+    assert [v.account.id for v in backend.list_accounts(user, offset=1, limit=3)] == live[1:]
+    assert [v.account.from_email for v in backend.list_accounts(user, offset=3, limit=3)][-1] == "other@x.example"
+    assert [v.account.id for v in backend.list_accounts(user, username="acme-mail", offset=1, limit=3)] == live[1:]
+    assert backend.list_accounts(user, offset=5) == []
 
 
 def test_update_settings_cannot_move_to_an_unknown_client(backend: Backend, user: User) -> None:

@@ -11,15 +11,13 @@ import pytest
 
 from mailfleet.health.assess import Placement
 from mailfleet.health.history import History, Night, history_location
-from mailfleet.testing.scale import postgres_bin, postgres_cluster
+from mailfleet.testing.scale import postgres_bin_or_skip, postgres_cluster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_history_lives_in_the_state_database(tmp_path: Path) -> None:
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL server binaries and none installable (scripts/ensure-postgres.sh)")
+    bin_dir = postgres_bin_or_skip()
     with postgres_cluster(bin_dir) as server:
         subprocess.run(
             [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(server.port), "-U", server.user, "pulumi"],

@@ -11,15 +11,13 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import running_emulator
-from mailfleet.testing.scale import make_shard, postgres_bin, postgres_cluster
+from mailfleet.testing.scale import make_shard, postgres_bin_or_skip, postgres_cluster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_up_and_preview_with_state_in_postgres(tmp_path: Path) -> None:
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL server binaries and none installable (scripts/ensure-postgres.sh)")
+    bin_dir = postgres_bin_or_skip()
     with postgres_cluster(bin_dir) as server, running_emulator(tmp_path / "emulator.sqlite3") as emulator:
         subprocess.run(
             [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(server.port), "-U", server.user, "pulumi"],

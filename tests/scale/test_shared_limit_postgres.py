@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import running_emulator
-from mailfleet.testing.scale import assert_inside_the_limit, make_shard, postgres_bin, postgres_cluster, up_in_parallel
+from mailfleet.testing.scale import (
+    assert_inside_the_limit,
+    make_shard,
+    postgres_bin_or_skip,
+    postgres_cluster,
+    up_in_parallel,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -20,9 +26,7 @@ LIMIT, PERIOD = 20, 2
 
 
 def test_two_runners_share_a_key_through_postgres(tmp_path: Path) -> None:
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL server binaries and none installable (scripts/ensure-postgres.sh)")
+    bin_dir = postgres_bin_or_skip()
     with (
         postgres_cluster(bin_dir) as server,
         running_emulator(tmp_path / "emulator.sqlite3", rate_limit=f"{LIMIT}/{PERIOD}") as emulator,

@@ -8,12 +8,15 @@ from collections import deque
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mailfleet.smartlead import RateLimit, RateLimiter, RetryPolicy, SmartleadClient
 from mailfleet.smartlead.ratelimit import (
     DEFAULT_RATES,
+    IN_FLIGHT_HOLD_SECONDS,
     MemoryBackend,
     SQLiteBackend,
+    Ticket,
     limiter_key,
     parse_retry_after,
     shared_limiter,
@@ -75,6 +78,19 @@ def test_server_headers_tighten_the_limiter() -> None:
     assert clock() >= 1020.0  # the next waits for the server's window to reset
 
 
+def test_a_server_that_counts_no_more_than_our_window_does_not_hold_us_up() -> None:
+    # Our window is the only one on the key: the server's "0 left, reset in 1 s" is our own full window, whose
+    # oldest request ages out in 0.1 s; the hint's whole second (rounded up) would be a stall.
+    clock = FakeClock()
+    limiter = RateLimiter((RateLimit(2, 1.0),), clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+    clock.now += 0.9
+    limiter.acquire()
+    limiter.observe({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"})
+    limiter.acquire()
+    assert clock() == pytest.approx(1001.0)  # when the first request aged out, not the hint's 1001.9
+
+
 def test_headers_without_reset_are_ignored() -> None:
     clock = FakeClock()
     limiter = RateLimiter((RateLimit(100, 1.0),), clock=clock, sleep=clock.sleep)
@@ -121,13 +137,49 @@ def test_clients_on_one_key_share_one_limiter() -> None:
         assert one.limiter.granted == 2
 
 
+def admitted(reservation: tuple[float, Ticket | None]) -> Ticket:
+    wait, ticket = reservation
+    assert wait == 0.0 and ticket is not None, f"refused, wait {wait}"
+    return ticket
+
+
 def test_memory_backend_reports_the_wait() -> None:
     backend = MemoryBackend((RateLimit(2, 1.0),))
-    assert backend.reserve(10.0) == 0.0
-    assert backend.reserve(10.2) == 0.0
-    wait = backend.reserve(10.5)
-    assert 0.4 <= wait <= 0.6
-    assert backend.reserve(11.01) == 0.0
+    backend.settle(admitted(backend.reserve(10.0)), 10.0)
+    backend.settle(admitted(backend.reserve(10.2)), 10.2)
+    wait, ticket = backend.reserve(10.5)
+    assert ticket is None and 0.4 <= wait <= 0.6
+    assert backend.reserve(11.01)[1] is not None
+
+
+def test_a_request_counts_from_its_response_not_from_its_send() -> None:
+    backend = MemoryBackend((RateLimit(1, 1.0),))
+    slow = admitted(backend.reserve(10.0))
+    # In flight: the slow request fills the window however long it takes (the server counts it when it arrives).
+    wait, ticket = backend.reserve(12.0)
+    assert ticket is None and 0 < wait < 0.1  # look again soon: its end is not known yet
+    backend.settle(slow, 12.5)  # its response came in at 12.5: the server may have counted it as late as that
+    wait, ticket = backend.reserve(13.0)
+    assert ticket is None and wait == pytest.approx(0.5)
+    assert backend.reserve(13.6)[1] is not None
+
+
+def test_an_entry_left_in_flight_by_a_dead_process_ages_out() -> None:
+    backend = MemoryBackend((RateLimit(1, 1.0),))
+    admitted(backend.reserve(10.0))  # never settled
+    assert backend.reserve(10.0 + IN_FLIGHT_HOLD_SECONDS - 1)[1] is None
+    assert backend.reserve(10.0 + IN_FLIGHT_HOLD_SECONDS + 1.1)[1] is not None
+
+
+def test_a_slot_is_held_while_the_request_runs_and_released_on_failure() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter((RateLimit(1, 1.0),), clock=clock, sleep=clock.sleep)
+    with pytest.raises(RuntimeError), limiter.request():
+        clock.now += 5.0  # a 5 s request that fails
+        raise RuntimeError("connection reset")
+    limiter.acquire()
+    # The failed request ended at 1005: the next one waits one window from then, not from its send at 1000.
+    assert clock() == pytest.approx(1006.0)
 
 
 def test_sqlite_backend_is_shared_through_the_file(tmp_path: Path) -> None:
@@ -136,15 +188,17 @@ def test_sqlite_backend_is_shared_through_the_file(tmp_path: Path) -> None:
     second = SQLiteBackend(path, "k", (RateLimit(2, 10.0),))
     other_key = SQLiteBackend(path, "other", (RateLimit(2, 10.0),))
     try:
-        assert first.reserve(100.0) == 0.0
-        assert second.reserve(101.0) == 0.0
-        assert first.reserve(102.0) == 8.0  # the window holds two, recorded by two connections
-        assert other_key.reserve(102.0) == 0.0
+        first.settle(admitted(first.reserve(100.0)), 100.0)
+        in_flight = admitted(second.reserve(101.0))
+        assert first.reserve(102.0)[1] is None  # the window holds two, recorded by two connections
+        second.settle(in_flight, 101.0)
+        assert first.reserve(102.0) == (8.0, None)
+        admitted(other_key.reserve(102.0))
         second.block_until(500.0)
         assert first.blocked_until() == 500.0
         first.block_until(200.0)  # never moves a pause earlier
         assert second.blocked_until() == 500.0
-        assert first.reserve(111.0) == 0.0  # the first request aged out
+        admitted(first.reserve(111.0))  # the first request aged out
     finally:
         for backend in (first, second, other_key):
             backend.close()
@@ -157,23 +211,32 @@ def test_shared_limiter_with_file(tmp_path: Path) -> None:
 
 
 def test_four_threads_never_exceed_the_limit_nor_see_a_429() -> None:
-    """Real time, a fast window: a strict fake server answers 429 to anything over the limit."""
+    """Real time, a fast window: a strict fake server answers 429 to anything over the limit, and every other request
+    is held up on the way for a third of the window before the server counts it (a loaded runner or server), then
+    answered slowly. Stamped at its send, such a request would land in a later server window than the limiter's."""
     limit, period = 5, 0.25
     limiter = RateLimiter((RateLimit(limit, period),))
     arrivals: list[float] = []
     refused = 0
+    sent = 0
     lock = threading.Lock()
 
     def server(request: httpx.Request) -> httpx.Response:
-        nonlocal refused
+        nonlocal refused, sent
+        with lock:
+            sent += 1
+            held_up = sent % 2 == 0
+        if held_up:
+            time.sleep(period / 3)  # transit: the request is on its way, not yet counted
         with lock:
             now = time.monotonic()
-            # 20 ms of slack for thread scheduling between acquire and arrival.
-            recent = [t for t in arrivals if t > now - (period - 0.02)]
+            recent = [t for t in arrivals if t > now - period]
             if len(recent) >= limit:
                 refused += 1
                 return httpx.Response(429, headers={"Retry-After": "1"})
             arrivals.append(now)
+        if not held_up:
+            time.sleep(period / 5)  # a slow answer: counted at once, its response late
         return httpx.Response(200, json=[])
 
     client = SmartleadClient(
@@ -202,4 +265,4 @@ def test_four_threads_never_exceed_the_limit_nor_see_a_429() -> None:
     assert refused == 0
     assert len(arrivals) == 24
     assert limiter.granted == 24
-    assert _max_in_window(arrivals, period - 0.02) <= limit
+    assert _max_in_window(arrivals, period) <= limit
