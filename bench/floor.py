@@ -90,7 +90,7 @@ def declare_floor() -> None:
         component = Tenant(tenant.name)
         client = FloorResource(
             f"{tenant.name}-client",
-            {"tenant": tenant.name, "name": tenant.client.name, "email": tenant.client.email},
+            {"tenant": tenant.name, "name": tenant.smartlead_client.name, "email": tenant.smartlead_client.email},
             pulumi.ResourceOptions(parent=component),
         )
         for mailbox in tenant.mailboxes:

@@ -122,6 +122,15 @@ MAILBOX_FIELDS: tuple[Field, ...] = (
         examples=("imap-ann@solo-mail.example", "someone-else@solo-mail.example"),
     ),
     Field("imap_password", ("imap", "password"), "secret", None, doc="a different IMAP password"),
+    Field(
+        "provider",
+        ("provider",),
+        "str",
+        "custom",
+        doc="mailbox provider: custom (IMAP/SMTP), google, microsoft, aws or airmail",
+        elide=True,
+        examples=("custom", "google"),
+    ),
     # --- settings
     Field("from_name", ("from_name",), "str", REQUIRED, doc="sender name", examples=("Ann Example", "Ann (edited)")),
     Field("max_email_per_day", None, "int", doc="daily cap, from the sending ramp", examples=(10, 99)),

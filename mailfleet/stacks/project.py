@@ -146,7 +146,7 @@ class Project:
                     [m.password.name for t in own for m in t.mailboxes if m.password.kind == "secret"]
                 )
             if not self.mapping.single:
-                claim(cli, [t.client.email for t in own])
+                claim(cli, [t.client.email for t in own if t.client is not None])
 
         # Each stack's settings are its own file and backend entry: several stacks are configured at once.
         with ThreadPoolExecutor(max_workers=CONFIGURE_THREADS) as pool:
@@ -159,7 +159,7 @@ class Project:
         if self.mapping.single:
             return
         own = set(self.tenants_of(stack))
-        claim(self.cli(stack), [t.client.email for t in self.tenants() if t.name in own])
+        claim(self.cli(stack), [t.client.email for t in self.tenants() if t.name in own and t.client is not None])
 
     def tenants(self) -> list[Tenant]:
         """Every tenant file, read once per run."""

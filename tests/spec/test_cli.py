@@ -33,8 +33,9 @@ def test_invalid_directory_exits_1(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"{tmp_path}/acme.yaml:1:1: missing required key 'client'",
         f"{tmp_path}/acme.yaml:1:1: missing required key 'mailboxes'",
-        f"{tmp_path}/acme.yaml:3:1: unknown key 'bogus' (expected one of: apiVersion, campaign_min_warmup_days, "
-        "client, defaults, dns, health_gate, mailboxes, pools, ramps, tenant, webhooks)",
+        f"{tmp_path}/acme.yaml:3:1: unknown key 'bogus' (expected one of: apiVersion, backend, "
+        "campaign_min_warmup_days, client, defaults, dns, health_gate, mailboxes, pools, ramps, tenant, webhooks, "
+        "workspace)",
     ]
     assert result.stderr == "3 problems in 1 file: invalid\n"
 

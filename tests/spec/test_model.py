@@ -61,8 +61,8 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
     (tenant,) = load_tenants(tenant_dir)
     jane, john = tenant.mailboxes
     assert tenant.name == "acme"
-    assert tenant.client.name == "Acme Corp"
-    assert tenant.client.email == "ops@acme.example"
+    assert tenant.smartlead_client.name == "Acme Corp"
+    assert tenant.smartlead_client.email == "ops@acme.example"
     assert tenant.on_remove == "suspend"
     assert tenant.campaign_min_warmup_days == 21
     assert tenant.health_gate is False
@@ -73,6 +73,7 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
     assert jane.settings == {
         "username": "jane@acme.example",
         "password": SecretRef("secret", "acme-jane"),
+        "provider": "custom",
         "from_name": jane.settings["from_name"],
         "smtp_host": "smtp.acme.example",
         "smtp_port": 465,

@@ -128,7 +128,7 @@ def test_ranges() -> None:
 
 
 def test_webhook_events_are_the_real_smartlead_list() -> None:
-    events = set(load_schema()["$defs"]["webhook"]["properties"]["events"]["items"]["enum"])
+    events = set(load_schema()["$defs"]["smartlead_event"]["enum"])
     assert {"EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY", "EMAIL_BOUNCE"} <= events
     assert not events & {"EMAIL_OPENED", "EMAIL_REPLIED", "EMAIL_BOUNCED", "LEAD_REPLIED", "SENT", "OPENED"}
 
