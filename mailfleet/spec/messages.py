@@ -139,11 +139,12 @@ def _range_message(error: ValidationError, path: JsonPath) -> str:
     schema = error.schema if isinstance(error.schema, dict) else {}
     low, high = schema.get("minimum"), schema.get("maximum")
     got = "" if _sensitive(path) else f", not {show(error.instance)}"
+    hint = f": {schema['x-hint']}" if schema.get("x-hint") else ""
     if low is not None and high is not None:
-        return f"{_prefix(path)}must be between {low} and {high}{got}"
+        return f"{_prefix(path)}must be between {low} and {high}{got}{hint}"
     if low is not None:
-        return f"{_prefix(path)}must be at least {low}{got}"
-    return f"{_prefix(path)}must be at most {high}{got}"
+        return f"{_prefix(path)}must be at least {low}{got}{hint}"
+    return f"{_prefix(path)}must be at most {high}{got}{hint}"
 
 
 def _unique_findings(error: ValidationError, path: JsonPath, mark_of: Callable[[JsonPath], Mark]) -> list[Finding]:
