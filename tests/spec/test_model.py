@@ -81,6 +81,7 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
         "imap_host": "imap.acme.example",
         "imap_port": 993,
         "imap_security": "SSL",  # security defaults to SSL
+        "provider": "custom",  # who hosts it: the default
         "warmup_enabled": True,
         "warmup_per_day": 25,
         "warmup_rampup": 2,
