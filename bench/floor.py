@@ -94,7 +94,9 @@ def declare_floor() -> None:
             pulumi.ResourceOptions(parent=component),
         )
         for mailbox in tenant.mailboxes:
-            props = mailbox_props(tenant, mailbox, client.client_id)
+            props = mailbox_props(
+                tenant, mailbox, {"client_id": client.client_id, "client_email": tenant.smartlead_client.email}
+            )
             props["password"] = password
             boxes[mailbox.email] = FloorResource(
                 mailbox.email,

@@ -15,13 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from mailfleet import vendors
+from mailfleet.errors import SetupError
 from mailfleet.health.assess import DomainAuth, Evidence, MailboxHealth, ManagedMailbox, assess, needs_detail
 from mailfleet.health.bounce import BounceSettings, collect_bounces
 from mailfleet.health.history import History, Night, inbox_history
+from mailfleet.health.instantly import ClientFactory, gather_instantly
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, WarmupStats
@@ -41,6 +45,8 @@ class GatherOptions:
     bounce: BounceSettings = field(default_factory=BounceSettings)
     dns: DnsChecker | None = None
     """Domain → DNS authentication, for the mailboxes' domains; None: not checked."""
+    instantly: ClientFactory | None = None
+    """Instantly clients per workspace (from the stack's config), for the stack's Instantly mailboxes."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +67,14 @@ def gather(
     *,
     progress: bool = False,
 ) -> Gathered:
-    accounts = {a.id: a for a in client.list_email_accounts(fetch_campaigns=True)}
+    others = [m for m in mailboxes if m.backend == vendors.INSTANTLY]
+    mailboxes = [m for m in mailboxes if m.backend != vendors.INSTANTLY]
+    # A stack with only Instantly mailboxes asks Smartlead nothing.
+    listed = client.list_email_accounts(fetch_campaigns=True) if mailboxes else []
+    accounts = {a.id: a for a in listed}
     bounces = collect_bounces(client, mailboxes, accounts, today, options.bounce)
     targets = [(m, a.smtp_host if (a := accounts.get(m.account_id)) else None) for m in mailboxes]
+    targets += [(m, None) for m in others]
     domains = options.dns(targets) if options.dns is not None else {}
     earlier = history.nights(today - timedelta(days=HISTORY_DAYS), today) if history is not None else {}
     placements = history.latest_placements() if history is not None else {}
@@ -84,6 +95,14 @@ def gather(
             placement=placements.get(mailbox.email.lower()),
         )
         results.append(assess(mailbox, evidence, today))
+    if others:
+        if options.instantly is None:
+            raise SetupError("the stack has Instantly mailboxes but no Instantly settings were given to health")
+
+        def neutral(mailbox: ManagedMailbox, **vendor: Any) -> Evidence:
+            return Evidence(dns=domains.get(mailbox.domain), placement=placements.get(mailbox.email.lower()), **vendor)
+
+        results += gather_instantly(others, options.instantly, today, neutral)
     fleet = {}
     if history is not None:
         history.record(_nights(results, today))
@@ -100,13 +119,17 @@ def _nights(results: Sequence[MailboxHealth], today: date) -> list[Night]:
     for result in results:
         account = result.evidence.account
         warmup = account.warmup if account is not None else None
+        if warmup is not None:
+            sent, spam = warmup.total_sent_count, warmup.total_spam_count
+        else:  # Instantly: the warmup analytics' totals
+            sent, spam = result.inbox_measure.count, result.inbox_measure.hits
         nights.append(
             Night(
                 night=today,
                 email=result.mailbox.email,
                 account_id=result.mailbox.account_id,
-                warmup_sent=warmup.total_sent_count if warmup is not None else 0,
-                warmup_spam=warmup.total_spam_count if warmup is not None else 0,
+                warmup_sent=sent,
+                warmup_spam=spam,
                 health=result.health.value,
                 reason=result.verdict.reason,
                 bounce_rate=result.bounce_rate,

@@ -26,6 +26,7 @@ from mailfleet.health.assess import NOT_ENOUGH_DATA, MailboxHealth, Measure
 from mailfleet.health.bounce import BounceSettings
 from mailfleet.health.gather import DnsChecker, Gathered, GatherOptions, gather
 from mailfleet.health.history import Night, open_history
+from mailfleet.health.instantly import client_factory
 from mailfleet.health.stack import managed_mailboxes
 from mailfleet.health.thresholds import HealthClass, format_percent, thresholds_as_json
 from mailfleet.pools.nights import recent_nights
@@ -72,6 +73,7 @@ def run_health(
         detail=detail,
         bounce=BounceSettings.from_config(config.get),
         dns=_dns_checker(config, project_dir, settings.specs_dir),
+        instantly=client_factory(config.get),
         **({"detail_budget": detail_budget} if detail_budget is not None else {}),
     )
     with open_history(opened.workspace, config, name) as history, settings.client() as client:

@@ -73,7 +73,6 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
     assert jane.settings == {
         "username": "jane@acme.example",
         "password": SecretRef("secret", "acme-jane"),
-        "provider": "custom",
         "from_name": jane.settings["from_name"],
         "smtp_host": "smtp.acme.example",
         "smtp_port": 465,
