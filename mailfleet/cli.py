@@ -68,15 +68,44 @@ def schema() -> int:
 @click.option("--port", default=8787, show_default=True, type=int, help="Port; 0 picks a free one.")
 @click.option("--db", default=".mailfleet/emulator.sqlite3", show_default=True, help="SQLite state file.")
 @click.option("--api-key", "api_keys", multiple=True, help="An accepted API key (repeatable).")
-@click.option("--rate-limit", default="60/60", show_default=True, help="Requests per key: N/SECONDS.")
+@click.option(
+    "--rate-limit",
+    default=None,
+    help="Smartlead: requests per key, N/SECONDS (default 60/60). Instantly: per workspace, N/SECONDS,... "
+    "(default 100/1,6000/60).",
+)
 @click.option("--port-file", default=None, help="Write the bound port here once listening.")
+@click.option(
+    "--vendor",
+    type=click.Choice(["smartlead", "instantly"]),
+    default="smartlead",
+    show_default=True,
+    help="Which API to serve: Smartlead under /api/v1, Instantly under /api/v2.",
+)
+@click.option("--job-seconds", type=float, default=None, help="Instantly: seconds a warmup job takes (default 3).")
 @_exits
-def emulator(host: str, port: int, db: str, api_keys: tuple[str, ...], rate_limit: str, port_file: str | None) -> int:
-    """Run the local Smartlead emulator in the foreground."""
+def emulator(
+    host: str,
+    port: int,
+    db: str,
+    api_keys: tuple[str, ...],
+    rate_limit: str | None,
+    port_file: str | None,
+    vendor: str,
+    job_seconds: float | None,
+) -> int:
+    """Run the local Smartlead (or Instantly) emulator in the foreground."""
     from mailfleet.emulator.server import run_emulator_command
 
     return run_emulator_command(
-        host=host, port=port, db=db, api_keys=list(api_keys), rate_limit=rate_limit, port_file=port_file
+        host=host,
+        port=port,
+        db=db,
+        api_keys=list(api_keys),
+        rate_limit=rate_limit,
+        port_file=port_file,
+        vendor=vendor,
+        job_seconds=job_seconds,
     )
 
 

@@ -13,12 +13,21 @@ from mailfleet.errors import MailfleetError
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m mailfleet.emulator", description="Local Smartlead emulator.")
+    parser = argparse.ArgumentParser(
+        prog="python -m mailfleet.emulator", description="Local Smartlead or Instantly emulator."
+    )
+    parser.add_argument("--vendor", choices=("smartlead", "instantly"), default="smartlead", help="API to serve")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback only)")
     parser.add_argument("--port", type=int, default=8787, help="port; 0 picks a free one")
     parser.add_argument("--db", default=".mailfleet/emulator.sqlite3", help="SQLite state file")
     parser.add_argument("--api-key", dest="api_keys", action="append", default=[], help="accepted key (repeat)")
-    parser.add_argument("--rate-limit", default="60/60", help="requests per key: N/SECONDS")
+    parser.add_argument(
+        "--rate-limit",
+        default=None,
+        help="N/SECONDS (Smartlead, per key; default 60/60) or N/SECONDS,... (Instantly, per workspace; "
+        "default 100/1,6000/60)",
+    )
+    parser.add_argument("--job-seconds", type=float, default=None, help="Instantly warmup job duration (default 3)")
     parser.add_argument("--port-file", default=None, help="write the bound port here once listening")
     parser.add_argument("--start-date", type=date.fromisoformat, default=None, help="freeze a new clock here")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
@@ -75,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             allow_remote=args.allow_remote,
             switches=switches,
             quiet=args.quiet,
+            vendor=args.vendor,
+            job_seconds=args.job_seconds,
         )
     except MailfleetError as error:
         print(f"error: {error}", file=sys.stderr)

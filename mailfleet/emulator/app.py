@@ -75,6 +75,10 @@ class Emulator:
         emulator.requests = RequestLog(settings.request_log_size)
         return emulator
 
+    @property
+    def switch_values(self) -> dict[str, Any]:
+        return self.switches.as_dict()
+
     def set_switch(self, name: str, value: Any) -> None:
         self.switches.set(name, value)
         if name == "rate_limit":
@@ -131,7 +135,7 @@ async def _abort_connection(send: Send) -> None:
         await asyncio.sleep(0)
 
 
-class _Outer:
+class Outer:
     """Outermost ASGI layer: exposes a connection abort to the app and stamps the virtual ``Date``."""
 
     def __init__(self, app: ASGIApp, clock: Clock) -> None:
@@ -181,7 +185,7 @@ def _rate_limited(em: Emulator, decision: Decision) -> Response:
     return body_response(429, body)
 
 
-def _parse_body(raw: bytes) -> tuple[Any, bool]:
+def parse_json_body(raw: bytes) -> tuple[Any, bool]:
     if not raw.strip():
         return {}, True
     try:
@@ -190,7 +194,7 @@ def _parse_body(raw: bytes) -> tuple[Any, bool]:
         return None, False
 
 
-def _body_keys(body: Any) -> list[str]:
+def body_keys(body: Any) -> list[str]:
     return sorted(str(k) for k in body) if isinstance(body, dict) else []
 
 
@@ -250,7 +254,7 @@ async def api_endpoint(request: Request) -> Response:
     endpoint = urls.endpoint_of(method, path, em.switches)
     arrived = iso(await run_in_threadpool(em.clock.now))
     raw = await request.body()
-    body, body_ok = _parse_body(raw) if method not in ("GET", "HEAD") else ({}, True)
+    body, body_ok = parse_json_body(raw) if method not in ("GET", "HEAD") else ({}, True)
 
     rule = em.faults.match(method, path, digest)
     if rule is not None and rule.latency_ms:
@@ -271,7 +275,7 @@ async def api_endpoint(request: Request) -> Response:
         status=status,
         query=_redacted_query(request),
         api_key_hash=digest,
-        body_keys=_body_keys(body),
+        body_keys=body_keys(body),
         fault=None if rule is None else rule.id,
     )
     log.info("%s %s %s", method, path, status if status else "dropped")
@@ -297,13 +301,13 @@ def create_app(settings: EmulatorSettings) -> Starlette:
         ]
     )
     app.state.emulator = emulator
-    outer = _Outer(app, emulator.clock)
+    outer = Outer(app, emulator.clock)
     app.state.outer = outer
-    return _wrap(app, outer)
+    return wrap_outer(app, outer)
 
 
-def _wrap(app: Starlette, outer: _Outer) -> Starlette:
-    # Starlette builds its middleware stack lazily; put ``_Outer`` around it while keeping a Starlette object
+def wrap_outer(app: Starlette, outer: Outer) -> Starlette:
+    # Starlette builds its middleware stack lazily; put ``Outer`` around it while keeping a Starlette object
     # (tests and ``httpx.ASGITransport`` want ``app.state``).
     original = app.build_middleware_stack
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,9 +18,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mailfleet.emulator.app import Emulator
+from mailfleet.emulator.clock import Clock
 from mailfleet.emulator.exceptions import AlreadyExists, EmulatorError, NotFound, Rejected
+from mailfleet.emulator.faults import FaultTable
 from mailfleet.emulator.keys import new_api_key
 from mailfleet.emulator.models import AccountView, User, key_hash
+from mailfleet.emulator.requestlog import RequestLog
 from mailfleet.emulator.responses import account_json
 from mailfleet.emulator.validation import parse_iso
 
@@ -44,7 +47,22 @@ def _is_loopback(request: Request) -> bool:
         return False
 
 
-def _guarded(handler: Handler) -> Handler:
+class Controlled(Protocol):
+    """What the vendor-neutral control endpoints need of an emulator (Smartlead's ``Emulator`` or Instantly's)."""
+
+    clock: Clock
+    faults: FaultTable
+    requests: RequestLog
+
+    @property
+    def switch_values(self) -> dict[str, Any]: ...
+
+    def set_switch(self, name: str, value: Any) -> None: ...
+
+
+def guarded(handler: Handler) -> Handler:
+    """``handler`` for loopback clients only, with errors as ``{"error": ...}`` bodies."""
+
     async def wrapper(request: Request) -> Response:
         if not _is_loopback(request):
             return JSONResponse({"error": "the control API answers loopback clients only"}, status_code=403)
@@ -69,7 +87,12 @@ def _em(request: Request) -> Emulator:
     return emulator
 
 
-async def _json(request: Request) -> dict[str, Any]:
+def _controlled(request: Request) -> Controlled:
+    emulator: Controlled = request.app.state.emulator
+    return emulator
+
+
+async def json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
@@ -119,14 +142,14 @@ def _dump(em: Emulator, views: list[AccountView]) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------------------------------------ handlers
 async def health(request: Request) -> Response:
-    em = _em(request)
+    em = _controlled(request)
     state = await run_in_threadpool(em.clock.state)
     return JSONResponse({"ok": True, "today": state["today"]})
 
 
 async def reset(request: Request) -> Response:
     em = _em(request)
-    data = await _json(request)
+    data = await json_body(request)
     user = await run_in_threadpool(_user_from, em, data, required=False)
     if user is None:
         await run_in_threadpool(em.reset_all)
@@ -137,39 +160,39 @@ async def reset(request: Request) -> Response:
 
 
 async def clock_get(request: Request) -> Response:
-    return JSONResponse(await run_in_threadpool(_em(request).clock.state))
+    return JSONResponse(await run_in_threadpool(_controlled(request).clock.state))
 
 
 async def clock_advance(request: Request) -> Response:
-    data = await _json(request)
+    data = await json_body(request)
     days = data.get("days")
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise ControlError("days must be a non-negative integer")
-    return JSONResponse(await run_in_threadpool(_em(request).clock.advance, days))
+    return JSONResponse(await run_in_threadpool(_controlled(request).clock.advance, days))
 
 
 async def clock_set(request: Request) -> Response:
-    data = await _json(request)
+    data = await json_body(request)
     raw = data.get("date")
     day = None if raw is None else date.fromisoformat(str(raw))
-    return JSONResponse(await run_in_threadpool(_em(request).clock.freeze, day))
+    return JSONResponse(await run_in_threadpool(_controlled(request).clock.freeze, day))
 
 
 async def faults_add(request: Request) -> Response:
-    rule = _em(request).faults.add(await _json(request), key_hasher=key_hash)
+    rule = _controlled(request).faults.add(await json_body(request), key_hasher=key_hash)
     return JSONResponse(rule.as_dict())
 
 
 async def faults_list(request: Request) -> Response:
-    return JSONResponse({"faults": _em(request).faults.list()})
+    return JSONResponse({"faults": _controlled(request).faults.list()})
 
 
 async def faults_clear(request: Request) -> Response:
-    return JSONResponse({"deleted": _em(request).faults.clear()})
+    return JSONResponse({"deleted": _controlled(request).faults.clear()})
 
 
 async def fault_delete(request: Request) -> Response:
-    if not _em(request).faults.remove(request.path_params["fault_id"]):
+    if not _controlled(request).faults.remove(request.path_params["fault_id"]):
         raise ControlError("no such fault", 404)
     return JSONResponse({"deleted": 1})
 
@@ -188,7 +211,7 @@ async def accounts_dump(request: Request) -> Response:
 
 async def accounts_create(request: Request) -> Response:
     em = _em(request)
-    data = await _json(request)
+    data = await json_body(request)
     user = await run_in_threadpool(_user_from, em, data, required=True)
     assert user is not None
     fields = {k: v for k, v in data.items() if k not in ("api_key", "api_key_hash")}
@@ -209,7 +232,7 @@ def _account_id(request: Request) -> int:
 async def account_edit(request: Request) -> Response:
     em = _em(request)
     account_id = _account_id(request)
-    data = await _json(request)
+    data = await json_body(request)
 
     def work() -> dict[str, Any]:
         return _dump(em, [em.backend.edit_account(account_id, data)])[0]
@@ -220,7 +243,7 @@ async def account_edit(request: Request) -> Response:
 async def account_health(request: Request) -> Response:
     em = _em(request)
     account_id = _account_id(request)
-    data = await _json(request)
+    data = await json_body(request)
     profile = data.get("profile", data)
     result = await run_in_threadpool(em.backend.set_health, account_id, profile)
     return JSONResponse(result.as_dict())
@@ -238,7 +261,7 @@ async def _owner(em: Emulator, data: dict[str, Any], fields: set[str]) -> User:
 
 async def campaigns_seed(request: Request) -> Response:
     em = _em(request)
-    data = await _json(request)
+    data = await json_body(request)
     user = await _owner(em, data, {"id", "name", "client_id", "status"})
     campaign = await run_in_threadpool(
         lambda: em.backend.seed_campaign(
@@ -283,7 +306,7 @@ async def campaigns_list(request: Request) -> Response:
 
 async def webhook_events(request: Request) -> Response:
     em = _em(request)
-    data = await _json(request)
+    data = await json_body(request)
     user = await _owner(em, data, {"campaign_id", "ok", "count", "at"})
     campaign_id, count, ok = data.get("campaign_id"), data.get("count", 1), data.get("ok")
     if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
@@ -305,7 +328,7 @@ async def webhook_events(request: Request) -> Response:
 
 async def bad_credentials(request: Request) -> Response:
     em = _em(request)
-    data = await _json(request) if request.method == "POST" else {}
+    data = await json_body(request) if request.method == "POST" else {}
     emails = [str(e) for e in data.get("emails", [])]
     hosts = [str(h) for h in data.get("hosts", [])]
     return JSONResponse(await run_in_threadpool(em.backend.mark_bad_credentials, emails, hosts))
@@ -313,7 +336,7 @@ async def bad_credentials(request: Request) -> Response:
 
 async def keys_add(request: Request) -> Response:
     em = _em(request)
-    data = await _json(request)
+    data = await json_body(request)
     api_key = str(data.get("api_key") or new_api_key())
     user = await run_in_threadpool(lambda: em.backend.register_key(api_key, no_plan=bool(data.get("no_plan"))))
     return JSONResponse(
@@ -329,55 +352,63 @@ async def keys_list(request: Request) -> Response:
 
 
 async def requests_get(request: Request) -> Response:
-    em = _em(request)
+    em = _controlled(request)
     query = request.query_params
     digest = query.get("api_key_hash") or (key_hash(query["api_key"]) if query.get("api_key") else None)
     return JSONResponse(em.requests.snapshot(api_key_hash=digest, endpoint=query.get("endpoint")))
 
 
 async def requests_clear(request: Request) -> Response:
-    return JSONResponse({"cleared": _em(request).requests.clear()})
+    return JSONResponse({"cleared": _controlled(request).requests.clear()})
 
 
 async def switches_get(request: Request) -> Response:
-    return JSONResponse(_em(request).switches.as_dict())
+    return JSONResponse(_controlled(request).switch_values)
 
 
 async def switches_set(request: Request) -> Response:
-    em = _em(request)
-    data = await _json(request)
+    em = _controlled(request)
+    data = await json_body(request)
     changes = {str(data["name"]): data.get("value")} if "name" in data else data
     for name, value in changes.items():
         em.set_switch(name, value)
-    return JSONResponse(em.switches.as_dict())
+    return JSONResponse(em.switch_values)
+
+
+def route(path: str, handler: Handler, *methods: str) -> Route:
+    return Route(path, guarded(handler), methods=list(methods))
+
+
+def common_control_routes() -> list[BaseRoute]:
+    """The control endpoints every vendor's emulator has: health, clock, faults, request log, switches."""
+    return [
+        route("/health", health, "GET"),
+        route("/clock", clock_get, "GET"),
+        route("/clock/advance", clock_advance, "POST"),
+        route("/clock/set", clock_set, "POST"),
+        route("/faults", faults_add, "POST"),
+        route("/faults", faults_list, "GET"),
+        route("/faults", faults_clear, "DELETE"),
+        route("/faults/{fault_id}", fault_delete, "DELETE"),
+        route("/requests", requests_get, "GET"),
+        route("/requests", requests_clear, "DELETE"),
+        route("/switches", switches_get, "GET"),
+        route("/switches", switches_set, "POST"),
+    ]
 
 
 def control_routes() -> list[BaseRoute]:
-    def r(path: str, handler: Handler, *methods: str) -> Route:
-        return Route(path, _guarded(handler), methods=list(methods))
-
     return [
-        r("/health", health, "GET"),
-        r("/reset", reset, "POST"),
-        r("/clock", clock_get, "GET"),
-        r("/clock/advance", clock_advance, "POST"),
-        r("/clock/set", clock_set, "POST"),
-        r("/faults", faults_add, "POST"),
-        r("/faults", faults_list, "GET"),
-        r("/faults", faults_clear, "DELETE"),
-        r("/faults/{fault_id}", fault_delete, "DELETE"),
-        r("/accounts", accounts_dump, "GET"),
-        r("/accounts", accounts_create, "POST"),
-        r("/accounts/{account_id}/edit", account_edit, "POST"),
-        r("/accounts/{account_id}/health", account_health, "POST"),
-        r("/campaigns", campaigns_seed, "POST"),
-        r("/campaigns", campaigns_list, "GET"),
-        r("/webhook-events", webhook_events, "POST"),
-        r("/bad-credentials", bad_credentials, "GET", "POST"),
-        r("/keys", keys_add, "POST"),
-        r("/keys", keys_list, "GET"),
-        r("/requests", requests_get, "GET"),
-        r("/requests", requests_clear, "DELETE"),
-        r("/switches", switches_get, "GET"),
-        r("/switches", switches_set, "POST"),
+        *common_control_routes(),
+        route("/reset", reset, "POST"),
+        route("/accounts", accounts_dump, "GET"),
+        route("/accounts", accounts_create, "POST"),
+        route("/accounts/{account_id}/edit", account_edit, "POST"),
+        route("/accounts/{account_id}/health", account_health, "POST"),
+        route("/campaigns", campaigns_seed, "POST"),
+        route("/campaigns", campaigns_list, "GET"),
+        route("/webhook-events", webhook_events, "POST"),
+        route("/bad-credentials", bad_credentials, "GET", "POST"),
+        route("/keys", keys_add, "POST"),
+        route("/keys", keys_list, "GET"),
     ]

@@ -1,4 +1,5 @@
-"""Per-key sliding-window rate limiter over real (monotonic) time."""
+"""Per-key sliding-window rate limiters over real (monotonic) time: one window (Smartlead) or several that all
+apply (Instantly's 100 a second and 6,000 a minute)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mailfleet.emulator.settings import RateLimit
@@ -45,12 +46,21 @@ class RateLimiter:
         with self._lock:
             self.limit = limit
 
+    def _window(self, key: str, now: float) -> deque[float]:
+        window = self._windows.setdefault(key, deque())
+        while window and window[0] <= now - self.limit.seconds:
+            window.popleft()
+        return window
+
+    def has_room(self, key: str) -> bool:
+        """Whether ``check`` would allow a request now (nothing is recorded)."""
+        with self._lock:
+            return len(self._window(key, self._now())) < self.limit.requests
+
     def check(self, key: str) -> Decision:
         with self._lock:
             now = self._now()
-            window = self._windows.setdefault(key, deque())
-            while window and window[0] <= now - self.limit.seconds:
-                window.popleft()
+            window = self._window(key, now)
             allowed = len(window) < self.limit.requests
             if allowed:
                 window.append(now)
@@ -65,3 +75,34 @@ class RateLimiter:
                 self._windows.clear()
             else:
                 self._windows.pop(key, None)
+
+
+class WindowSet:
+    """Several limits per key: a request is allowed only if every window has room, and then counts in each.
+    Refused requests are not counted."""
+
+    def __init__(self, limits: Sequence[RateLimit], *, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
+        self._lock = threading.Lock()
+        self._limiters = [RateLimiter(limit, now=now) for limit in limits]
+
+    @property
+    def limits(self) -> tuple[RateLimit, ...]:
+        return tuple(limiter.limit for limiter in self._limiters)
+
+    def set_limits(self, limits: Sequence[RateLimit]) -> None:
+        with self._lock:
+            self._limiters = [RateLimiter(limit, now=self._now) for limit in limits]
+
+    def allow(self, key: str) -> bool:
+        with self._lock:
+            if not all(limiter.has_room(key) for limiter in self._limiters):
+                return False
+            for limiter in self._limiters:
+                limiter.check(key)
+            return True
+
+    def reset(self, key: str | None = None) -> None:
+        with self._lock:
+            for limiter in self._limiters:
+                limiter.reset(key)

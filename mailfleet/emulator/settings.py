@@ -41,6 +41,11 @@ class RateLimit:
             raise ValueError(f"rate limit needs N >= 1 and SECONDS > 0, got {text!r}")
         return cls(requests, seconds)
 
+    @classmethod
+    def parse_many(cls, text: str) -> tuple[RateLimit, ...]:
+        """Parse comma-separated limits that all apply (``"100/1,6000/60"``)."""
+        return tuple(cls.parse(part) for part in text.split(","))
+
     def __str__(self) -> str:
         seconds = int(self.seconds) if self.seconds == int(self.seconds) else self.seconds
         return f"{self.requests}/{seconds}"
@@ -101,30 +106,34 @@ class Switches:
 
     def set(self, name: str, value: Any) -> None:
         """Set one switch, checking the value; raise ``ValueError`` for an unknown name or bad value."""
-        names = {f.name for f in dataclasses.fields(self)}
-        if name not in names:
-            raise ValueError(f"unknown switch {name!r}; known: {sorted(names)}")
-        if name in _BOOL_SWITCHES and not isinstance(value, bool):
-            raise ValueError(f"switch {name} takes true or false")
-        if name in _CHOICE_SWITCHES:
-            value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-            choices = _CHOICE_SWITCHES[name]
-            if value not in choices:
-                raise ValueError(f"switch {name} takes {' or '.join(repr(c) for c in choices)}")
         if name == "rate_limit":
             RateLimit.parse(str(value))
             value = str(value)
-        setattr(self, name, value)
+        set_switch(self, name, value)
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
-_HINTS = get_type_hints(Switches)
-_BOOL_SWITCHES = frozenset(name for name, hint in _HINTS.items() if hint is bool)
-_CHOICE_SWITCHES: dict[str, tuple[str, ...]] = {
-    name: get_args(hint) for name, hint in _HINTS.items() if get_origin(hint) is Literal
-}
+def set_switch(switches: Any, name: str, value: Any) -> None:
+    """Set field ``name`` of a switches dataclass after checking ``value`` against its type hint (bool, float,
+    a ``Literal`` of choices); raise ``ValueError`` for an unknown name or a bad value."""
+    hints = get_type_hints(type(switches))
+    if name not in hints:
+        raise ValueError(f"unknown switch {name!r}; known: {sorted(hints)}")
+    hint = hints[name]
+    if hint is bool and not isinstance(value, bool):
+        raise ValueError(f"switch {name} takes true or false")
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"switch {name} takes a non-negative number")
+        value = float(value)
+    if get_origin(hint) is Literal:
+        value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        choices = get_args(hint)
+        if value not in choices:
+            raise ValueError(f"switch {name} takes {' or '.join(repr(c) for c in choices)}")
+    setattr(switches, name, value)
 
 
 @dataclass

@@ -39,22 +39,27 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
+from mailfleet.emulator.instantly.models import DEFAULT_WORKSPACE_ID, new_instantly_key
 from mailfleet.emulator.keys import new_api_key
 from mailfleet.emulator.models import key_hash
 
 __all__ = [
+    "ControlBase",
     "ControlClient",
     "EmulatorControlError",
     "EmulatorStartError",
+    "InstantlyControlClient",
     "RequestLog",
     "RequestLogEntry",
     "RunningEmulator",
+    "RunningInstantlyEmulator",
     "key_hash",
     "running_emulator",
+    "running_instantly_emulator",
 ]
 
 
@@ -113,8 +118,8 @@ class RequestLog:
         return self.counts.get(endpoint, 0)
 
 
-class ControlClient:
-    """Typed client for ``/_emulator/`` (see ``mailfleet.emulator.control``). Methods raise
+class ControlBase:
+    """What both vendors' control APIs share: health, clock, faults, request log, switches. Methods raise
     ``EmulatorControlError`` on any non-2xx answer. API keys are passed as keys; the client sends them only to
     the loopback control API."""
 
@@ -130,7 +135,7 @@ class ControlClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> ControlClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -151,11 +156,6 @@ class ControlClient:
         """``{"ok": true, "today": "YYYY-MM-DD"}``."""
         result: dict[str, Any] = self._call("GET", "/health")
         return result
-
-    def reset(self, api_key: str | None = None) -> None:
-        """Without a key: all data (ids restart), clock, faults, request log, rate windows and switches back to
-        the start state; API keys stay. With a key: only that key's data and rate window."""
-        self._call("POST", "/reset", json={} if api_key is None else {"api_key": api_key})
 
     # -------------------------------------------------------------------------------------------- clock
     def clock(self) -> dict[str, Any]:
@@ -232,6 +232,43 @@ class ControlClient:
 
     def clear_faults(self) -> int:
         return int(self._call("DELETE", "/faults")["deleted"])
+
+    # -------------------------------------------------------------------------------------------- request log
+    def requests(self, *, api_key: str | None = None, endpoint: str | None = None) -> RequestLog:
+        """The request log (optionally one key's or one endpoint's entries) with counts per endpoint."""
+        params: dict[str, str] = {}
+        if api_key is not None:
+            params["api_key_hash"] = key_hash(api_key)
+        if endpoint is not None:
+            params["endpoint"] = endpoint
+        data = self._call("GET", "/requests", params=params)
+        return RequestLog(
+            entries=[RequestLogEntry.from_json(e) for e in data["entries"]],
+            counts={str(k): int(v) for k, v in data["counts"].items()},
+        )
+
+    def clear_requests(self) -> int:
+        return int(self._call("DELETE", "/requests")["cleared"])
+
+    # -------------------------------------------------------------------------------------------- switches
+    def switches(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/switches")
+        return result
+
+    def set_switch(self, name: str, value: Any) -> dict[str, Any]:
+        """Flip a switch; the names, values and defaults are listed once, in ``mailfleet.emulator.settings.Switches``.
+        Raises ``EmulatorControlError`` (400) for an unknown name or value. Returns all switches."""
+        result: dict[str, Any] = self._call("POST", "/switches", json={"name": name, "value": value})
+        return result
+
+
+class ControlClient(ControlBase):
+    """Typed client for the Smartlead emulator's ``/_emulator/`` (see ``mailfleet.emulator.control``)."""
+
+    def reset(self, api_key: str | None = None) -> None:
+        """Without a key: all data (ids restart), clock, faults, request log, rate windows and switches back to
+        the start state; API keys stay. With a key: only that key's data and rate window."""
+        self._call("POST", "/reset", json={} if api_key is None else {"api_key": api_key})
 
     # -------------------------------------------------------------------------------------------- accounts
     def accounts(self, api_key: str | None = None, *, include_deleted: bool = False) -> list[dict[str, Any]]:
@@ -320,33 +357,134 @@ class ControlClient:
             spec["api_key"] = api_key
         return str(self._call("POST", "/keys", json=spec)["api_key"])
 
-    # -------------------------------------------------------------------------------------------- request log
-    def requests(self, *, api_key: str | None = None, endpoint: str | None = None) -> RequestLog:
-        """The request log (optionally one key's or one endpoint's entries) with counts per endpoint."""
-        params: dict[str, str] = {}
+
+class InstantlyControlClient(ControlBase):
+    """Typed client for the Instantly emulator's ``/_emulator/`` (see ``mailfleet.emulator.instantly.control``).
+    Where a workspace is named, pass ``workspace_id`` or ``api_key`` (that key's workspace); with neither, the
+    default workspace."""
+
+    @staticmethod
+    def _scope(workspace_id: str | None, api_key: str | None) -> dict[str, str]:
+        scope: dict[str, str] = {}
+        if workspace_id is not None:
+            scope["workspace_id"] = workspace_id
         if api_key is not None:
-            params["api_key_hash"] = key_hash(api_key)
-        if endpoint is not None:
-            params["endpoint"] = endpoint
-        data = self._call("GET", "/requests", params=params)
-        return RequestLog(
-            entries=[RequestLogEntry.from_json(e) for e in data["entries"]],
-            counts={str(k): int(v) for k, v in data["counts"].items()},
-        )
+            scope["api_key"] = api_key
+        return scope
 
-    def clear_requests(self) -> int:
-        return int(self._call("DELETE", "/requests")["cleared"])
+    def reset(self, api_key: str | None = None, *, workspace_id: str | None = None) -> None:
+        """Without a workspace: all data, clock, faults, request log, rate windows and switches back to the start
+        state (workspaces, keys and plan flags stay). With one: only that workspace's data and rate window."""
+        self._call("POST", "/reset", json=self._scope(workspace_id, api_key))
 
-    # -------------------------------------------------------------------------------------------- switches
-    def switches(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/switches")
+    # -------------------------------------------------------------------------------------------- accounts
+    def accounts(self, *, workspace_id: str | None = None, api_key: str | None = None) -> list[dict[str, Any]]:
+        """Every account (of one workspace if named), as the API shows it with ``tags``, plus ``_emulator``:
+        ``workspace_id`` and ``password_hashes`` (``{"imap_password": key_hash(...), "smtp_password": ...}``: the
+        emulator keeps no password)."""
+        params = self._scope(workspace_id, api_key)
+        result: list[dict[str, Any]] = self._call("GET", "/accounts", params=params)["accounts"]
         return result
 
-    def set_switch(self, name: str, value: Any) -> dict[str, Any]:
-        """Flip a switch; the names, values and defaults are listed once, in ``mailfleet.emulator.settings.Switches``.
-        Raises ``EmulatorControlError`` (400) for an unknown name or value. Returns all switches."""
-        result: dict[str, Any] = self._call("POST", "/switches", json={"name": name, "value": value})
+    def create_account(
+        self, email: str, *, workspace_id: str | None = None, api_key: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Create an account as if added in Instantly's UI (no API request is logged). ``fields``: any create
+        field (settings, ``provider_code``, connection fields) and ``status``/``warmup_status``; connection fields
+        default to ``imap.<domain>:993`` and ``smtp.<domain>:587``. Returns the account as the API shows it."""
+        body = {"email": email, **self._scope(workspace_id, api_key), **fields}
+        result: dict[str, Any] = self._call("POST", "/accounts", json=body)
         return result
+
+    def edit_account(
+        self, email: str, *, workspace_id: str | None = None, api_key: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Change an account as Instantly's UI (or Instantly itself) would: any setting (``daily_limit``,
+        ``warmup`` merged key by key, ...), ``status``, ``warmup_status``, ``setup_pending``,
+        ``is_managed_account``, ``provider_code``, and connection fields. Returns the account."""
+        body = {**self._scope(workspace_id, api_key), **fields}
+        result: dict[str, Any] = self._call("POST", f"/accounts/{email}/edit", json=body)
+        return result
+
+    def seed_history(
+        self,
+        email: str,
+        *,
+        kind: str = "warmup",
+        days: Mapping[str, Mapping[str, int]] | None = None,
+        last_days: int | None = None,
+        per_day: Mapping[str, int] | None = None,
+        workspace_id: str | None = None,
+        api_key: str | None = None,
+    ) -> int:
+        """Store per-day numbers for an account: ``kind`` ``"warmup"`` (``sent``, ``landed_inbox``,
+        ``landed_spam``, ``received``: ``POST /accounts/warmup-analytics``) or ``"daily"`` (``sent``, ``bounced``,
+        ... : ``GET /accounts/analytics/daily``). Give ``days`` (``{"2026-01-05": {...}}``) or ``last_days`` and
+        ``per_day`` (the same numbers on each of the last N virtual days). Returns the days written."""
+        body: dict[str, Any] = {"email": email, "kind": kind, **self._scope(workspace_id, api_key)}
+        if days is not None:
+            body["days"] = {day: dict(numbers) for day, numbers in days.items()}
+        if last_days is not None:
+            body["last_days"] = last_days
+            body["per_day"] = dict(per_day or {})
+        return int(self._call("POST", "/history", json=body)["written"])
+
+    # -------------------------------------------------------------------------------------------- campaigns
+    def seed_campaign(
+        self,
+        *,
+        name: str = "Campaign",
+        id: str | None = None,
+        status: int = 0,
+        email_list: Sequence[str] = (),
+        workspace_id: str | None = None,
+        api_key: str | None = None,
+    ) -> dict[str, Any]:
+        """Create or replace a campaign (the API cannot create them). Returns ``{id, name, status, email_list,
+        ...}`` as ``GET /api/v2/campaigns/{id}`` shows it."""
+        body: dict[str, Any] = {"name": name, "status": status, "email_list": list(email_list)}
+        body.update(self._scope(workspace_id, api_key))
+        if id is not None:
+            body["id"] = id
+        result: dict[str, Any] = self._call("POST", "/campaigns", json=body)
+        return result
+
+    # -------------------------------------------------------------------------------------------- workspaces
+    def add_workspace(
+        self,
+        *,
+        id: str | None = None,
+        name: str | None = None,
+        parent: str | None = None,
+        admin: bool = False,
+        paid: bool = True,
+        api_key: str | bool = False,
+    ) -> dict[str, Any]:
+        """Create a workspace (``parent``: the admin workspace whose keys may act on it with ``x-as-workspace``).
+        ``api_key``: a key to accept for it, or True to generate one. Returns ``{id, name, parent, admin, paid}``
+        plus ``api_key``/``api_key_hash`` when a key was made."""
+        body: dict[str, Any] = {"admin": admin, "paid": paid, "api_key": api_key}
+        for field_name, value in (("id", id), ("name", name), ("parent", parent)):
+            if value is not None:
+                body[field_name] = value
+        result: dict[str, Any] = self._call("POST", "/workspaces", json=body)
+        return result
+
+    def workspaces(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("GET", "/workspaces")["workspaces"]
+        return result
+
+    def set_paid(self, workspace_id: str, paid: bool) -> dict[str, Any]:
+        """Flag a workspace unpaid (every API call then answers 402) or paid again."""
+        result: dict[str, Any] = self._call("POST", f"/workspaces/{workspace_id}/plan", json={"paid": paid})
+        return result
+
+    def add_api_key(self, api_key: str | None = None, *, workspace_id: str | None = None) -> str:
+        """Accept another key for a workspace (the default one if None); generated if None. Returns the key."""
+        body: dict[str, Any] = self._scope(workspace_id, None)
+        if api_key is not None:
+            body["api_key"] = api_key
+        return str(self._call("POST", "/keys", json=body)["api_key"])
 
 
 @dataclass
@@ -412,23 +550,11 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_emulator(
-    db_path: Path,
-    *,
-    api_keys: list[str] | None = None,
-    rate_limit: str = "1000/1",
-    port: int = 0,
-    extra_args: Sequence[str] = (),
-    startup_timeout: float = 30.0,
-) -> Iterator[RunningEmulator]:
-    """Start ``python -m mailfleet.emulator`` on 127.0.0.1 with state in ``db_path``; stop it on exit.
-
-    ``api_keys``: accepted keys (one is generated if None; ``.api_key`` is the first). ``port`` 0 picks a free
-    port. ``extra_args`` go to ``python -m mailfleet.emulator`` (e.g. ``["--start-date", "2026-01-05"]``,
-    ``["--over-limit", "empty"]``, ``["--no-delete"]``, ``["--campaign-webhook-delete", "path"]``,
-    ``["--strict-warmup"]``, ``["--quiet"]``). Raises ``EmulatorStartError`` if it is not healthy within
-    ``startup_timeout`` seconds."""
-    keys = list(api_keys) if api_keys else [new_api_key()]
+def _emulator_process(
+    db_path: Path, api_keys: Sequence[str], args: Sequence[str], startup_timeout: float, port: int = 0
+) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
+    """Start ``python -m mailfleet.emulator`` on 127.0.0.1 with ``args``; yield ``(port, process, log_path)`` once
+    healthy; always stop the process (also when the body raises) and remove its scratch directory."""
     workdir = Path(tempfile.mkdtemp(prefix="mailfleet-emulator-"))
     port_file = workdir / "port"
     log_path = workdir / "emulator.log"
@@ -442,24 +568,109 @@ def running_emulator(
         str(port),
         "--db",
         str(db_path),
-        "--rate-limit",
-        rate_limit,
         "--port-file",
         str(port_file),
     ]
-    for key in keys:
+    for key in api_keys:
         command += ["--api-key", key]
-    command += list(extra_args)
+    command += list(args)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
-    control: ControlClient | None = None
     try:
         bound = _wait_until_up(process, port_file, log_path, startup_timeout)
-        control = ControlClient(f"http://127.0.0.1:{bound}")
-        yield RunningEmulator(bound, Path(db_path), keys, control, process, log_path)
+        yield bound, process, log_path
     finally:
-        if control is not None:
-            control.close()
         stop_process(process)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_emulator(
+    db_path: Path,
+    *,
+    api_keys: list[str] | None = None,
+    rate_limit: str = "1000/1",
+    port: int = 0,
+    extra_args: Sequence[str] = (),
+    startup_timeout: float = 30.0,
+) -> Iterator[RunningEmulator]:
+    """Start the Smartlead emulator (``python -m mailfleet.emulator``) on 127.0.0.1 with state in ``db_path``;
+    stop it on exit.
+
+    ``api_keys``: accepted keys (one is generated if None; ``.api_key`` is the first). ``port`` 0 picks a free
+    port. ``extra_args`` go to ``python -m mailfleet.emulator`` (e.g. ``["--start-date", "2026-01-05"]``,
+    ``["--over-limit", "empty"]``, ``["--no-delete"]``, ``["--campaign-webhook-delete", "path"]``,
+    ``["--strict-warmup"]``, ``["--quiet"]``). Raises ``EmulatorStartError`` if it is not healthy within
+    ``startup_timeout`` seconds."""
+    keys = list(api_keys) if api_keys else [new_api_key()]
+    args = ["--rate-limit", rate_limit, *extra_args]
+    with (
+        _emulator_process(db_path, keys, args, startup_timeout, port) as (bound, process, log_path),
+        ControlClient(f"http://127.0.0.1:{bound}") as control,
+    ):
+        yield RunningEmulator(bound, Path(db_path), keys, control, process, log_path)
+
+
+@dataclass
+class RunningInstantlyEmulator:
+    """A live Instantly emulator process. ``base_url`` is what an Instantly client takes; ``api_keys`` belong to
+    the default (admin) workspace ``workspace_id``."""
+
+    port: int
+    db_path: Path
+    api_keys: list[str]
+    control: InstantlyControlClient
+    process: subprocess.Popen[bytes] = field(repr=False)
+    log_path: Path = field(repr=False)
+    workspace_id: str = DEFAULT_WORKSPACE_ID
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/api/v2``."""
+        return f"{self.root_url}/api/v2"
+
+    @property
+    def api_key(self) -> str:
+        """The first accepted key."""
+        return self.api_keys[0]
+
+    def output(self) -> str:
+        """What the process printed so far (never contains API keys it was given)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
+@contextlib.contextmanager
+def running_instantly_emulator(
+    db_path: Path,
+    *,
+    api_keys: list[str] | None = None,
+    job_seconds: float | None = None,
+    rate_limits: str | None = None,
+    port: int = 0,
+    extra_args: Sequence[str] = (),
+    startup_timeout: float = 30.0,
+) -> Iterator[RunningInstantlyEmulator]:
+    """Start the Instantly emulator (``python -m mailfleet.emulator --vendor instantly``) on 127.0.0.1 with state
+    in ``db_path``; stop it on exit, also when the body raises.
+
+    ``api_keys``: keys of the default workspace (one is generated if None). ``job_seconds``: warmup job duration
+    (default 3 real seconds). ``rate_limits``: ``"N/SECONDS,..."`` per workspace (default ``100/1,6000/60``).
+    ``extra_args`` e.g. ``["--start-date", "2026-01-05", "--quiet"]``."""
+    keys = list(api_keys) if api_keys else [new_instantly_key()]
+    args = ["--vendor", "instantly"]
+    if job_seconds is not None:
+        args += ["--job-seconds", str(job_seconds)]
+    if rate_limits is not None:
+        args += ["--rate-limit", rate_limits]
+    args += list(extra_args)
+    with (
+        _emulator_process(db_path, keys, args, startup_timeout, port) as (bound, process, log_path),
+        InstantlyControlClient(f"http://127.0.0.1:{bound}") as control,
+    ):
+        yield RunningInstantlyEmulator(bound, Path(db_path), keys, control, process, log_path)

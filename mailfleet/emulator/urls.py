@@ -8,7 +8,7 @@ fixed paths (``/email-accounts/reconnect-failed-email-accounts``) come before ``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mailfleet.emulator.settings import Switches
@@ -97,21 +97,29 @@ ROUTES += (
 )
 
 
-def match(method: str, path: str, switches: Switches) -> tuple[Route, dict[str, str]] | None:
-    """The route for ``method`` and a full request path (``/api/v1/...``), with its path parameters."""
-    if not path.startswith(API_PREFIX + "/") and path != API_PREFIX:
+def find_route(
+    routes: Sequence[Route], prefix: str, method: str, path: str, switches: Switches | None = None
+) -> tuple[Route, dict[str, str]] | None:
+    """The first of ``routes`` for ``method`` and a full request path under ``prefix``, with its path
+    parameters. Routes with an ``enabled`` test are skipped unless ``switches`` pass it."""
+    if not path.startswith(prefix + "/") and path != prefix:
         return None
-    rest = path[len(API_PREFIX) :] or "/"
-    for route in ROUTES:
+    rest = path[len(prefix) :] or "/"
+    for route in routes:
         if route.method != method:
             continue
         found = route.pattern.match(rest)
         if found is None:
             continue
-        if route.enabled is not None and not route.enabled(switches):
+        if route.enabled is not None and (switches is None or not route.enabled(switches)):
             continue
         return route, found.groupdict()
     return None
+
+
+def match(method: str, path: str, switches: Switches) -> tuple[Route, dict[str, str]] | None:
+    """The route for ``method`` and a full request path (``/api/v1/...``), with its path parameters."""
+    return find_route(ROUTES, API_PREFIX, method, path, switches)
 
 
 def endpoint_of(method: str, path: str, switches: Switches) -> str:

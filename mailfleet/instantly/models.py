@@ -86,6 +86,14 @@ class Account(_Model):
     tags: tuple[AccountTag, ...] = ()
     raw: Mapping[str, Any] = Field(default_factory=dict, repr=False)
 
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        """A missing list is no tags; a bare id is a tag without its label."""
+        if value is None:
+            return ()
+        return [{"id": tag} if isinstance(tag, str) else tag for tag in value] if isinstance(value, list) else value
+
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Account:
         clean = without_secrets(data)
@@ -171,6 +179,11 @@ class Campaign(_Model):
     status: int | None = None
     email_list: tuple[str, ...] = ()
     """The campaign's senders (account emails)."""
+
+    @field_validator("email_list", mode="before")
+    @classmethod
+    def _no_senders(cls, value: Any) -> Any:
+        return () if value is None else value
 
 
 class Webhook(_Model):

@@ -1,4 +1,4 @@
-"""A small in-memory Instantly v2 for httpx.MockTransport, with one-shot faults, and a clock that moves on sleep."""
+"""A small in-memory Instantly v2 for httpx.MockTransport, with one-shot faults (and the fake clock, re-exported)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,12 @@ from typing import Any
 
 import httpx
 
+from tests.smartlead._support import FakeClock
+
 API_KEY = "inst-key-7f3a9c2e5b1d4a8f9e0c"
 BASE_URL = "https://instantly.test"
 PREFIX = "/api/v2"
-
-
-class FakeClock:
-    """Time that moves only when someone sleeps; records every sleep."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+__all__ = ["API_KEY", "BASE_URL", "FakeClock", "FakeInstantly", "Fault", "error", "transport"]
 
 
 def error(status: int, message: str, name: str = "Error") -> httpx.Response:

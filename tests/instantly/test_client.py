@@ -24,7 +24,7 @@ from mailfleet.api.errors import (
 from mailfleet.api.transport import RequestRecord
 from mailfleet.instantly.client import InstantlyClient
 from mailfleet.instantly.errors import JobFailedError, JobTimeoutError
-from mailfleet.instantly.models import BackgroundJob
+from mailfleet.instantly.models import Account, BackgroundJob, Campaign
 from tests.instantly._support import API_KEY, BASE_URL, FakeClock, FakeInstantly, Fault, error, transport
 
 ACCOUNT = {
@@ -396,3 +396,10 @@ def test_a_webhook_create_after_a_committed_5xx_is_not_repeated(make_client: Cal
     )
     assert made.id == "w-1" and posts == [1]
     assert "hook-secret-99" not in repr(made)
+
+
+def test_models_tolerate_nulls_bare_tag_ids_and_unknown_keys() -> None:
+    account = Account.from_api({"email": "a@b.example", "tags": ["t1", {"id": "t2", "label": "Warm"}], "new": 1})
+    assert [(t.id, t.label) for t in account.tags] == [("t1", ""), ("t2", "Warm")]
+    assert Account.from_api({"email": "a@b.example", "tags": None}).tags == ()
+    assert Campaign.model_validate({"id": "c", "email_list": None}).email_list == ()

@@ -73,3 +73,28 @@ def test_schema_prints_the_schema() -> None:
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == load_schema()
+
+
+def test_the_instantly_example_exits_0() -> None:
+    result = CliRunner().invoke(main, ["validate", str(EXAMPLES.parent / "examples")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "1 tenant, 3 mailboxes: valid\n"
+
+
+def test_an_instantly_tenant_with_smartlead_keys_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "initech.yaml").write_text(
+        "apiVersion: mailfleet/v1\ntenant: initech\nbackend: instantly\n"
+        "workspace: {id: 5b0c7d2e-3f41-4a8b-9c6d-2e7f8a9b0c1d}\nclient: {name: Initech, email: ops@initech.example}\n"
+        "mailboxes: []\nwebhooks:\n  - {name: crm, url: 'https://h.example/x', events: [email_sent], categories: [X]}"
+        "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/initech.yaml:5:1: client: the instantly backend has no such setting "
+        "(remove it, or use backend: smartlead)",
+        f"{tmp_path}/initech.yaml:8:67: webhooks[0].categories: the instantly backend has no such setting "
+        "(remove it, or use backend: smartlead)",
+    ]
+    assert result.stderr == "2 problems in 1 file: invalid\n"

@@ -9,7 +9,10 @@ import pytest
 
 from mailfleet.spec import load_tenants, validate_directory
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, REPO
+
+MORE_EXAMPLES = REPO / "specs" / "examples"
+"""Examples not (yet) in the demo: the Instantly tenant."""
 
 
 def test_examples_are_valid() -> None:
@@ -30,12 +33,31 @@ def test_examples_load() -> None:
             assert mailbox.email == mailbox.email.lower()
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "path", sorted([*EXAMPLES.glob("*.yaml"), *MORE_EXAMPLES.glob("*.yaml")]), ids=lambda path: path.name
+)
 def test_examples_point_editors_at_the_schema(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../tenant.schema.json"
     assert (path.parent / "../tenant.schema.json").resolve().is_file()
     assert not re.search(r"password:\s*[^{\s]", path.read_text(encoding="utf-8"))
+
+
+def test_the_instantly_example() -> None:
+    assert validate_directory(MORE_EXAMPLES) == []
+    (initech,) = load_tenants(MORE_EXAMPLES)
+    assert (initech.name, initech.backend, initech.client) == ("initech", "instantly", None)
+    assert initech.workspace is not None
+    assert initech.workspace.id is not None and initech.workspace.api_key is None  # through the admin key
+    assert len(initech.mailboxes) == 3
+    assert all(m.settings["provider"] == "custom" and m.password.kind == "secret" for m in initech.mailboxes)
+
+
+def test_example_emails_and_tenants_do_not_collide(tmp_path: Path) -> None:
+    """The Instantly example can join specs/tenants (the mixed fleet) without a duplicate."""
+    for path in [*EXAMPLES.glob("*.yaml"), *MORE_EXAMPLES.glob("*.yaml")]:
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert validate_directory(tmp_path) == []
 
 
 def test_relative_display_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
