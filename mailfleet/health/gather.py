@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from mailfleet import vendors
 from mailfleet.errors import SetupError
 from mailfleet.health.assess import DomainAuth, Evidence, MailboxHealth, ManagedMailbox, assess, needs_detail
-from mailfleet.health.bounce import BounceSettings, collect_bounces
+from mailfleet.health.bounce import BounceResult, BounceSettings, collect_bounces
 from mailfleet.health.history import History, Night, inbox_history
 from mailfleet.health.instantly import ClientFactory, gather_instantly
 from mailfleet.smartlead.client import SmartleadClient
@@ -60,7 +60,7 @@ class Gathered:
 
 def gather(
     mailboxes: Sequence[ManagedMailbox],
-    client: SmartleadClient,
+    client: SmartleadClient | None,
     today: date,
     history: History | None,
     options: GatherOptions,
@@ -69,10 +69,15 @@ def gather(
 ) -> Gathered:
     others = [m for m in mailboxes if m.backend == vendors.INSTANTLY]
     mailboxes = [m for m in mailboxes if m.backend != vendors.INSTANTLY]
+    if mailboxes and client is None:
+        raise SetupError("the stack has Smartlead mailboxes but no Smartlead key (mailfleet:apiKey)")
     # A stack with only Instantly mailboxes asks Smartlead nothing.
-    listed = client.list_email_accounts(fetch_campaigns=True) if mailboxes else []
-    accounts = {a.id: a for a in listed}
-    bounces = collect_bounces(client, mailboxes, accounts, today, options.bounce)
+    smartlead = client if mailboxes else None
+    accounts = {a.id: a for a in smartlead.list_email_accounts(fetch_campaigns=True)} if smartlead else {}
+    if smartlead is not None:
+        bounces = collect_bounces(smartlead, mailboxes, accounts, today, options.bounce)
+    else:
+        bounces = BounceResult({}, "none")
     targets = [(m, a.smtp_host if (a := accounts.get(m.account_id)) else None) for m in mailboxes]
     targets += [(m, None) for m in others]
     domains = options.dns(targets) if options.dns is not None else {}
@@ -80,7 +85,7 @@ def gather(
     placements = history.latest_placements() if history is not None else {}
     wanted = [m for m in mailboxes if options.detail or _needs_detail(accounts.get(m.account_id))]
     chosen = wanted if options.detail else wanted[: max(options.detail_budget, 0)]
-    stats = _fetch_stats(client, chosen, progress=progress)
+    stats = _fetch_stats(smartlead, chosen, progress=progress) if smartlead is not None else {}
     results = []
     for mailbox in mailboxes:
         account = accounts.get(mailbox.account_id)

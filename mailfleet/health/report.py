@@ -8,6 +8,7 @@ what the health gate in the program reads (see ``mailfleet.health.gate``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -76,7 +77,8 @@ def run_health(
         instantly=client_factory(config.get),
         **({"detail_budget": detail_budget} if detail_budget is not None else {}),
     )
-    with open_history(opened.workspace, config, name) as history, settings.client() as client:
+    smartlead = settings.client() if settings.connection_or_none is not None else None
+    with open_history(opened.workspace, config, name) as history, smartlead or contextlib.nullcontext() as client:
         previous = history.nights(today - timedelta(days=30), today)
         gathered = gather(mailboxes, client, today, history, options, progress=err.is_terminal)
         report = build_report(

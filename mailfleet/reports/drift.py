@@ -408,7 +408,7 @@ def run_drift(
     project_dir = find_pulumi_project()
     opened = open_stack(stack, project_dir)
     settings = stack_settings(opened)
-    base_url = settings.connection.base_url
+    base_url = settings.connection.base_url if settings.connection_or_none is not None else ""
     mailboxes = stack_mailboxes(opened.export_stack().deployment or {})
     location = store_path({**os.environ, **opened.workspace.env_vars, "PULUMI_PROJECT": PROJECT_NAME})
     store = DeepChecks(location) if location is not None else None
