@@ -94,6 +94,19 @@ class LocalState:
         return f"http://127.0.0.1:{self.emulator_port}/api/v1"
 
     @property
+    def instantly_api_key(self) -> str:
+        """The demo's Instantly emulator key (its admin workspace)."""
+        return self._read("instantly-api-key")
+
+    @property
+    def instantly_port(self) -> int:
+        return int(self._read("instantly.port"))
+
+    @property
+    def instantly_db(self) -> Path:
+        return self.directory / "instantly.sqlite3"
+
+    @property
     def backend_url(self) -> str:
         return f"file://{self.directory / 'backend'}"
 
