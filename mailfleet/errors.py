@@ -2,7 +2,7 @@
 
 MailfleetError                      anything mailfleet raises on purpose; its message is safe to show
 ├── SpecError                       tenant files are invalid (mailfleet.spec.errors)
-├── SmartleadError                  talking to Smartlead failed (mailfleet.smartlead.errors)
+├── ServiceError                    talking to a vendor's API failed (mailfleet.api.errors; alias SmartleadError)
 └── SetupError                      the local tool chain or settings are missing or wrong
 
 Messages never contain an API key or a password: the code raising them redacts first.

@@ -87,6 +87,8 @@ def mailbox_entry(account: EmailAccount, settings: dict[str, Any], reference: st
         field = FIELDS[key]
         if field.spec_path is None or field.secret or value in (None, ""):
             continue
+        if field.elide and value == default_of(field, account.from_email):
+            continue  # a default the file need not say: the login equal to the address, provider custom
         if field.section is None:
             entry[field.spec_path[0]] = value
         else:

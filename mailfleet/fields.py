@@ -3,11 +3,12 @@
 Each :class:`Field` says where the setting sits in a tenant file (``spec_path``, under ``mailboxes[i]``, merged
 with the same path under ``defaults`` for sectioned fields), its default, the Pulumi input key it becomes, its type,
 whether it is a secret reference, and how two values are compared. What a vendor calls the field, which call writes
-it and where it can be read back is the vendor's mapping (:mod:`mailfleet.smartlead.fields`), keyed by the same
-``key``. Everything else is derived from these two tables: the spec model, the resources' inputs and key sets, the
-write bodies, the read projection, drift, export and the emulator's rendering.
+it and where it can be read back is each vendor's mapping (:mod:`mailfleet.smartlead.fields`,
+:mod:`mailfleet.instantly.fields`), keyed by the same ``key``; a vendor that cannot honour a field marks it
+``unsupported``. Everything else is derived from these tables: the spec model, the resources' inputs and key
+sets, the write bodies, the read projection, drift, export and the emulator's rendering.
 
-Adding a mailbox setting: one :class:`Field` here, one entry in the vendor mapping, and the JSON Schema (a test
+Adding a mailbox setting: one :class:`Field` here, one entry in each vendor mapping, and the JSON Schema (a test
 proves the schema agrees with this table).
 """
 
@@ -63,6 +64,11 @@ class Field:
         if self.compare == "casefold" and isinstance(declared, str) and isinstance(live, str):
             return declared.casefold() == live.casefold()
         return bool(declared == live)
+
+
+PROVIDERS: tuple[str, ...] = ("custom", "google", "microsoft", "aws", "airmail")
+"""Who hosts a mailbox (``provider``): custom IMAP/SMTP, Google, Microsoft, AWS, AirMail. The first is the default;
+each vendor mapping says which it can honour (Smartlead none but the default, Instantly all of them)."""
 
 
 class _Required:
@@ -127,7 +133,7 @@ MAILBOX_FIELDS: tuple[Field, ...] = (
         ("provider",),
         "str",
         "custom",
-        doc="mailbox provider: custom (IMAP/SMTP), google, microsoft, aws or airmail",
+        doc="who hosts the mailbox: " + ", ".join(PROVIDERS),
         elide=True,
         examples=("custom", "google"),
     ),

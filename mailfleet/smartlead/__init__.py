@@ -3,10 +3,10 @@
 Modules, one job each:
 - ``client``     :class:`SmartleadClient`, every endpoint mailfleet uses (the transport is the one I/O seam).
 - ``models``     typed read models (``from_api``) and write models (``to_body``, WRITE field names).
-- ``errors``     the error tree, rooted at :class:`SmartleadError` (see that module's docstring).
-- ``ratelimit``  per-key pacing shared by all clients and threads in a process; pluggable storage.
-- ``retry``      which failures are retried, and the backoff.
-- ``redact``     keeps the API key and passwords out of messages, logs and reprs.
+- ``errors``     Smartlead's reading of an error response; the tree itself is :mod:`mailfleet.api.errors`
+                 (:class:`SmartleadError` is its root, :class:`mailfleet.api.errors.ServiceError`).
+- ``ratelimit``, ``retry``, ``redact``, ``pg_limiter``: moved to :mod:`mailfleet.api` (shared with the Instantly
+                 client) and importable from here as before.
 """
 
 from mailfleet.smartlead.client import DEFAULT_BASE_URL, RequestRecord, SmartleadClient

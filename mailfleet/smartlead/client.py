@@ -2,7 +2,7 @@
 
 The one I/O seam is the ``transport`` argument (any ``httpx.BaseTransport``; tests pass
 ``httpx.MockTransport``). The API key is added to the query string by an inner transport, at the
-last moment: httpx's own Request objects, log lines and exceptions never hold it.
+last moment (:mod:`mailfleet.api.transport`): httpx's own Request objects, log lines and exceptions never hold it.
 """
 
 from __future__ import annotations
@@ -12,22 +12,21 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
 from mailfleet import __version__
+from mailfleet.api.client import VendorClient
+from mailfleet.api.ratelimit import RateLimiter, parse_retry_after, shared_limiter
+from mailfleet.api.redact import MASK, install_log_filter, redact_url, register_secret
+from mailfleet.api.transport import QueryCredentialTransport, RequestRecord, transport_error
 from mailfleet.smartlead._coerce import as_list, as_mapping, first, unwrap_list, unwrap_object
 from mailfleet.smartlead.deliverability import HEALTH_METRICS_KEY, MAILBOX_STATISTICS_PAGE, MailboxSends
 from mailfleet.smartlead.errors import (
     AlreadyExistsError,
     NotFoundError,
-    RequestTimeoutError,
     SmartleadError,
-    TransportError,
-    UnexpectedResponseError,
     error_for_status,
 )
 from mailfleet.smartlead.models import (
@@ -46,9 +45,7 @@ from mailfleet.smartlead.models import (
     extract_email_account_id,
     extract_id,
 )
-from mailfleet.smartlead.ratelimit import RateLimiter, parse_retry_after, shared_limiter
-from mailfleet.smartlead.redact import MASK, install_log_filter, redact_url, register_secret
-from mailfleet.smartlead.retry import RetryPolicy, is_ambiguous, is_retryable, is_retryable_unsafe
+from mailfleet.smartlead.retry import RetryPolicy, is_ambiguous, is_retryable
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "RequestRecord", "SmartleadClient"]
 
@@ -62,41 +59,6 @@ DEFAULT_429_PAUSE = 2.0
 
 logger = logging.getLogger("mailfleet.smartlead")
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """What ``on_request`` hears about each HTTP attempt (URL already redacted)."""
-
-    method: str
-    url: str
-    status: int | None
-    elapsed: float
-    error: str | None = None
-
-
-class _KeyTransport(httpx.BaseTransport):
-    """Adds ``api_key`` to each request just before the real transport sends it."""
-
-    def __init__(self, inner: httpx.BaseTransport, api_key: str) -> None:
-        self._inner = inner
-        self._api_key = api_key
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        keyed = httpx.Request(
-            request.method,
-            request.url.copy_merge_params({"api_key": self._api_key}),
-            headers=request.headers,
-            stream=request.stream,
-            extensions=request.extensions,
-        )
-        return self._inner.handle_request(keyed)
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def __repr__(self) -> str:
-        return f"<_KeyTransport inner={type(self._inner).__name__}>"
 
 
 def _query_value(value: Any) -> str:
@@ -118,13 +80,17 @@ def _batches(items: Sequence[T], size: int) -> Iterable[list[T]]:
         yield list(items[start : start + size])
 
 
-class SmartleadClient:
+class SmartleadClient(VendorClient):
     """A synchronous Smartlead API client. Thread-safe; close it (or use ``with``) when done.
 
     Every instance for the same (base URL, key) in a process shares one rate limiter unless
     ``limiter`` is given. ``retry`` (or ``max_retries``) controls backoff; inject a ``RetryPolicy``
     with a fake ``sleep`` in tests.
     """
+
+    vendor = "Smartlead"
+    already_exists = AlreadyExistsError
+    logger = logger
 
     def __init__(
         self,
@@ -152,7 +118,7 @@ class SmartleadClient:
         inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
         self._http = httpx.Client(
             base_url=self.base_url + "/",
-            transport=_KeyTransport(inner, api_key),
+            transport=QueryCredentialTransport(inner, "api_key", api_key),
             timeout=timeout,
             # Cloudflare in front of Smartlead 403s some default client UAs: say who we are.
             headers={"User-Agent": user_agent or f"mailfleet/{__version__}", "Accept": "application/json"},
@@ -161,26 +127,8 @@ class SmartleadClient:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"<SmartleadClient base_url={self.base_url!r}>"
-
-    @property
-    def limiter(self) -> RateLimiter:
-        return self._limiter
 
     # ------------------------------------------------------------------ plumbing
 
@@ -205,23 +153,8 @@ class SmartleadClient:
         started = time.monotonic()
         try:
             response = self._http.request(method, path.lstrip("/"), params=query or None, json=json)
-        except httpx.TimeoutException as exc:
-            never_sent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
-            error: SmartleadError = RequestTimeoutError(
-                method, shown, f"{type(exc).__name__}: {exc}", may_have_reached_server=not never_sent
-            )
-            self._record(method, shown, None, started, str(error))
-            raise error from None
         except httpx.HTTPError as exc:
-            never_sent = isinstance(exc, httpx.ConnectError)
-            fixable = not isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.DecodingError)
-            error = TransportError(
-                method,
-                shown,
-                f"{type(exc).__name__}: {exc}",
-                may_have_reached_server=not never_sent,
-                retryable=fixable,
-            )
+            error = transport_error(exc, method, shown)
             self._record(method, shown, None, started, str(error))
             # `from None`: the httpx exception's request is harmless, but keep tracebacks short and clean.
             raise error from None
@@ -235,34 +168,6 @@ class SmartleadClient:
             self._limiter.pause(retry_after if retry_after is not None else DEFAULT_429_PAUSE)
         raise error_for_status(status, method, shown, response.text, retry_after=retry_after)
 
-    def _record(self, method: str, shown: str, status: int | None, started: float, error: str | None) -> None:
-        self.request_count += 1
-        elapsed = time.monotonic() - started
-        logger.debug("%s %s -> %s in %.2fs", method, shown, status if status is not None else error, elapsed)
-        if self._on_request is not None:
-            self._on_request(RequestRecord(method, shown, status, elapsed, error))
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotent: bool = True,
-    ) -> httpx.Response:
-        retry_on = is_retryable if idempotent else is_retryable_unsafe
-        return self._retry.call(lambda: self._send_once(method, path, params=params, json=json), retry_on=retry_on)
-
-    def _unexpected(self, response: httpx.Response, problem: str) -> UnexpectedResponseError:
-        return UnexpectedResponseError(
-            response.status_code,
-            response.request.method,
-            redact_url(response.request.url),
-            problem,
-            response.text,
-        )
-
     @staticmethod
     def _decode(response: httpx.Response) -> Any:
         """JSON if it parses, else the text (Smartlead answers some writes with ``success`` or nothing)."""
@@ -273,16 +178,6 @@ class SmartleadClient:
             return response.json()
         except ValueError:
             return text
-
-    def _json(self, response: httpx.Response) -> Any:
-        """The JSON body, for endpoints whose answer we need; HTML or garbage is an error."""
-        if not response.text.strip():
-            raise self._unexpected(response, "the body is empty where JSON was expected")
-        try:
-            return response.json()
-        except ValueError:
-            kind = "an HTML page" if "<html" in response.text[:500].lower() else "malformed JSON"
-            raise self._unexpected(response, f"the body is {kind} where JSON was expected") from None
 
     def _json_list(self, response: httpx.Response, *keys: str) -> list[Mapping[str, Any]]:
         rows = unwrap_list(self._json(response), *keys)
@@ -295,12 +190,6 @@ class SmartleadClient:
         if body is None:
             raise self._unexpected(response, "the body is not a JSON object")
         return body
-
-    def _parse(self, response: httpx.Response, build: Callable[[Any], T], data: Any) -> T:
-        try:
-            return build(data)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise self._unexpected(response, f"a record could not be read ({exc})") from None
 
     def _ok(self, response: httpx.Response) -> None:
         """A write's answer: anything goes except an explicit ``{ok|success: false}``."""
@@ -327,41 +216,6 @@ class SmartleadClient:
         if found is None:
             raise self._unexpected(response, f"it names no {what} id and the new {what} cannot be found")
         return found
-
-    def _create_once_or_find(
-        self,
-        send: Callable[[], T],
-        find: Callable[[], T | None],
-    ) -> T:
-        """Run a non-idempotent create with retries that never duplicate.
-
-        After a failure that may have reached the server, ``find`` looks for the created record; if it
-        is there, that is the result, otherwise the create is retried. A later "already exists" after
-        such a failure also resolves through ``find``.
-        """
-        ambiguous_before = False
-
-        def attempt() -> T:
-            nonlocal ambiguous_before
-            try:
-                return send()
-            except AlreadyExistsError:
-                if ambiguous_before:
-                    found = find()
-                    if found is not None:
-                        return found
-                raise
-            except SmartleadError as exc:
-                if not is_ambiguous(exc):
-                    raise
-                ambiguous_before = True
-                logger.warning("create may have reached Smartlead (%s); looking it up before retrying", exc)
-                found = find()
-                if found is not None:
-                    return found
-                raise
-
-        return self._retry.call(attempt, retry_on=is_retryable)
 
     def _delete(self, method: str, path: str, *, json: Any = None) -> None:
         """An idempotent removal: a 404 after an earlier ambiguous attempt means it is already gone."""

@@ -24,9 +24,10 @@ from mailfleet.smartlead._coerce import as_int, as_str
 Call = Literal["save", "settings", "warmup"]
 """``save``: ``POST /email-accounts/save`` (credentials; every field rides along). ``settings``:
 ``POST /email-accounts/{id}``. ``warmup``: ``POST /email-accounts/{id}/warmup`` (all warmup fields at once)."""
-Where = Literal["list", "by_id", "never"]
+Where = Literal["list", "by_id", "never", "unsupported"]
 """Where the live value can be read: every row of ``GET /email-accounts/``, only ``GET /email-accounts/{id}/``,
-or no answer at all (write-only)."""
+or no answer at all (write-only); ``unsupported``: mailfleet cannot honour the field on Smartlead at all, so a
+tenant may only leave it at its default (validation refuses anything else), and it is never written nor read."""
 
 
 def _text(value: Any) -> str | None:
@@ -53,7 +54,8 @@ class Mapped:
     """How one mailbox field travels to and from Smartlead.
 
     ``read``: the path in the account JSON; ``aliases`` other top-level names some answers use. ``absent``: the
-    value a missing ``read`` means (None: unknown, not compared). ``reason``: why a ``never`` field cannot be read.
+    value a missing ``read`` means (None: unknown, not compared). ``reason``: why a ``never`` field cannot be read,
+    or why an ``unsupported`` one cannot be honoured.
     """
 
     key: str
@@ -98,6 +100,8 @@ SMARTLEAD_FIELDS: tuple[Mapped, ...] = (
     Mapped("imap_security", "save", "imap_port_type", "list", ("imap_port_type",), decode=_upper),
     Mapped("imap_username", "save", "imap_user_name", "list", ("imap_username",), ("imap_user_name",)),
     Mapped("imap_password", "save", "imap_password", "never", reason=_PASSWORD_REASON),
+    # Smartlead's own account `type` (SMTP, GMAIL, OUTLOOK) comes from OAuth connects mailfleet does not make.
+    Mapped("provider", "save", "type", "unsupported", reason="mailfleet creates Smartlead mailboxes over SMTP only"),
     Mapped("from_name", "settings", "from_name", "list", ("from_name",)),
     Mapped(
         "max_email_per_day",
@@ -174,13 +178,19 @@ SETTINGS_KEYS = keys_written_by("settings")
 WARMUP_KEYS = keys_written_by("warmup")
 LIST_KEYS = keys_readable("list")
 DEEP_KEYS = keys_readable("by_id")
+UNSUPPORTED = keys_readable("unsupported")
+"""Fields a Smartlead tenant may only leave at their default: never written, never read."""
 WRITE_ONLY: Mapping[str, str] = MappingProxyType({m.key: m.reason for m in SMARTLEAD_FIELDS if m.where == "never"})
 """Fields no Smartlead answer carries, with the reason: reported as "not checkable", never as in sync."""
 
 
 def write_fields(call: Call, values: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of ``call`` under their write names, for the keys ``values`` holds."""
-    return {m.write: values[m.key] for m in SMARTLEAD_FIELDS if m.call == call and m.key in values}
+    return {
+        m.write: values[m.key]
+        for m in SMARTLEAD_FIELDS
+        if m.call == call and m.key in values and m.where != "unsupported"
+    }
 
 
 def live_fields(row: Mapping[str, Any], *, deep: bool) -> dict[str, Any]:
@@ -204,6 +214,7 @@ __all__ = [
     "READ_NAMES",
     "SETTINGS_KEYS",
     "SMARTLEAD_FIELDS",
+    "UNSUPPORTED",
     "WARMUP_KEYS",
     "WRITE_ONLY",
     "Mapped",

@@ -20,7 +20,7 @@ import yaml
 from mailfleet.emulator.testing import running_emulator
 from mailfleet.fields import DECLARED_FIELDS, FIELDS
 from mailfleet.smartlead.client import SmartleadClient
-from mailfleet.smartlead.fields import MAPPED, WRITE_ONLY, live_fields, write_fields
+from mailfleet.smartlead.fields import MAPPED, UNSUPPORTED, WRITE_ONLY, live_fields, write_fields
 from mailfleet.smartlead.models import AccountSettings, EmailAccountWrite, WarmupSettings
 from mailfleet.testing.e2e import Project, new_project
 
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 
 EMAIL = "ann@solo-mail.example"
 # client_id gets its own test (the live value is another client's id); the write-only fields theirs.
-READABLE = sorted(set(MAPPED) - set(WRITE_ONLY) - {"client_id"})
+READABLE = sorted(set(MAPPED) - set(WRITE_ONLY) - set(UNSUPPORTED) - {"client_id"})
 LIVE_EDITS: dict[str, tuple[Any, ...]] = {key: FIELDS[key].examples for key in READABLE}
 """Field key -> (the declared value, the value a UI edit puts live): the table's own examples."""
 

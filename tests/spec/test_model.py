@@ -73,7 +73,6 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
     assert jane.settings == {
         "username": "jane@acme.example",
         "password": SecretRef("secret", "acme-jane"),
-        "provider": "custom",
         "from_name": jane.settings["from_name"],
         "smtp_host": "smtp.acme.example",
         "smtp_port": 465,
@@ -81,6 +80,7 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
         "imap_host": "imap.acme.example",
         "imap_port": 993,
         "imap_security": "SSL",  # security defaults to SSL
+        "provider": "custom",  # who hosts it: the default
         "warmup_enabled": True,
         "warmup_per_day": 25,
         "warmup_rampup": 2,
