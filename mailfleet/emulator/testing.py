@@ -123,13 +123,15 @@ class ControlBase:
     ``EmulatorControlError`` on any non-2xx answer. API keys are passed as keys; the client sends them only to
     the loopback control API."""
 
-    def __init__(self, root_url: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, root_url: str, *, timeout: float = 30.0, transport: httpx.BaseTransport | None = None) -> None:
+        """``transport``: drive an in-process app instead of a socket (tests)."""
         self.root_url = root_url.rstrip("/")
         # No keep-alive: a fresh loopback connection per call costs little and can never race an idle close.
         self._http = httpx.Client(
             base_url=self.root_url + "/_emulator",
             timeout=timeout,
             limits=httpx.Limits(max_keepalive_connections=0),
+            transport=transport,
         )
 
     def close(self) -> None:
@@ -487,8 +489,30 @@ class InstantlyControlClient(ControlBase):
         return str(self._call("POST", "/keys", json=body)["api_key"])
 
 
+class _ProcessFacts:
+    """What both running emulators tell about their process (their dataclass fields supply the attributes)."""
+
+    port: int
+    api_keys: list[str]
+    log_path: Path
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_key(self) -> str:
+        """The first accepted key."""
+        return self.api_keys[0]
+
+    def output(self) -> str:
+        """What the process printed so far (never contains API keys it was given)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
 @dataclass
-class RunningEmulator:
+class RunningEmulator(_ProcessFacts):
     """A live emulator process. ``base_url`` is what a Smartlead client takes."""
 
     port: int
@@ -499,23 +523,9 @@ class RunningEmulator:
     log_path: Path = field(repr=False)
 
     @property
-    def root_url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT/api/v1``."""
         return f"{self.root_url}/api/v1"
-
-    @property
-    def api_key(self) -> str:
-        """The first accepted key."""
-        return self.api_keys[0]
-
-    def output(self) -> str:
-        """What the process printed so far (never contains API keys it was given)."""
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], port_file: Path, log_path: Path, timeout: float) -> int:
@@ -613,7 +623,7 @@ def running_emulator(
 
 
 @dataclass
-class RunningInstantlyEmulator:
+class RunningInstantlyEmulator(_ProcessFacts):
     """A live Instantly emulator process. ``base_url`` is what an Instantly client takes; ``api_keys`` belong to
     the default (admin) workspace ``workspace_id``."""
 
@@ -626,23 +636,9 @@ class RunningInstantlyEmulator:
     workspace_id: str = DEFAULT_WORKSPACE_ID
 
     @property
-    def root_url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT/api/v2``."""
         return f"{self.root_url}/api/v2"
-
-    @property
-    def api_key(self) -> str:
-        """The first accepted key."""
-        return self.api_keys[0]
-
-    def output(self) -> str:
-        """What the process printed so far (never contains API keys it was given)."""
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
 
 @contextlib.contextmanager

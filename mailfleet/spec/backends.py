@@ -1,10 +1,9 @@
 """What each backend can honour, and the problems of a tenant file that declares more than its backend has.
 
-Derived, never listed twice: a mailbox field is unsupported by Smartlead when Smartlead's field table
-(:mod:`mailfleet.smartlead.fields`) has no row for it, and by Instantly when Instantly's table says so
-(:data:`mailfleet.instantly.fields.UNSUPPORTED`). A tenant-level key is backend-specific when it declares such a
-field (``client:`` declares ``client_id``), or when it is one backend's tenancy or vocabulary (``workspace:``,
-webhook ``categories``).
+Derived, never listed twice: a mailbox field is unsupported by a backend when that vendor's half of the field table
+marks it so (``UNSUPPORTED`` of :mod:`mailfleet.smartlead.fields` and :mod:`mailfleet.instantly.fields`). A
+tenant-level key is backend-specific when it declares such a field (``client:`` declares ``client_id``), or when it
+is one backend's tenancy or vocabulary (``workspace:``, webhook ``categories``).
 """
 
 from __future__ import annotations
@@ -13,9 +12,9 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, get_args
 
-from mailfleet.fields import DECLARED_FIELDS, FIELDS, Field
+from mailfleet.fields import DECLARED_FIELDS, Field
 from mailfleet.instantly.fields import UNSUPPORTED as INSTANTLY_UNSUPPORTED
-from mailfleet.smartlead.fields import MAPPED as SMARTLEAD_MAPPED
+from mailfleet.smartlead.fields import UNSUPPORTED as SMARTLEAD_UNSUPPORTED
 from mailfleet.spec.errors import Problem
 from mailfleet.spec.messages import path_text
 from mailfleet.spec.model import DEFAULT_BACKEND, Backend
@@ -28,7 +27,7 @@ BACKENDS: tuple[Backend, ...] = get_args(Backend)
 
 UNSUPPORTED: Mapping[Backend, frozenset[str]] = MappingProxyType(
     {
-        "smartlead": frozenset(FIELDS) - frozenset(SMARTLEAD_MAPPED),
+        "smartlead": frozenset(SMARTLEAD_UNSUPPORTED),
         "instantly": frozenset(INSTANTLY_UNSUPPORTED),
     }
 )

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from mailfleet.api.errors import AuthenticationError, ConflictError, NotFoundError
+from mailfleet.api.errors import AuthenticationError, ConflictError, NotFoundError, PaymentRequiredError
 from mailfleet.api.ratelimit import RateLimit, RateLimiter
 from mailfleet.api.redact import scrub
-from mailfleet.emulator.testing import ControlClient, running_emulator
+from mailfleet.emulator.testing import InstantlyControlClient, running_instantly_emulator
 from mailfleet.instantly.client import InstantlyClient
 from mailfleet.instantly.fields import create_body, live_fields, patch_body
 
@@ -35,7 +35,7 @@ counter = itertools.count(1)
 class Target:
     base_url: str
     api_key: str
-    control: ControlClient | None = None
+    control: InstantlyControlClient | None = None
 
     def client(self, api_key: str | None = None) -> InstantlyClient:
         if self.control is None:
@@ -50,9 +50,9 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     if REAL_KEY and REAL_URL:
         yield Target(REAL_URL, REAL_KEY)
         return
-    pytest.importorskip("mailfleet.emulator.instantly", reason="the Instantly emulator is not in this checkout")
     db: Path = tmp_path_factory.mktemp("instantly-contract") / "emulator.sqlite3"
-    with running_emulator(db, vendor="instantly") as emulator:  # type: ignore[call-arg, unused-ignore]
+    # Jobs long enough to be seen running, short enough for the suite.
+    with running_instantly_emulator(db, job_seconds=1.0) as emulator:
         yield Target(emulator.base_url, emulator.api_key, emulator.control)
 
 
@@ -63,7 +63,7 @@ def client(target: Target) -> Iterator[InstantlyClient]:
 
 
 @pytest.fixture
-def control(target: Target) -> ControlClient:
+def control(target: Target) -> InstantlyControlClient:
     """The emulator's control API; tests that use it create data, so they skip against the real API."""
     if target.control is None:
         pytest.skip("creates data: runs against the emulator only")
@@ -129,7 +129,7 @@ def test_tags_and_webhooks_list(client: InstantlyClient) -> None:
 # ---------------------------------------------------------------------- emulator only: creates data
 
 
-def test_create_reads_back_every_field_as_written(client: InstantlyClient, control: ControlClient) -> None:
+def test_create_reads_back_every_field_as_written(client: InstantlyClient, control: InstantlyControlClient) -> None:
     email, wanted = new_account(client, provider="google", signature="<b>C</b>", time_to_wait_in_mins=9)
     account = client.get_account(email)
     live = live_fields(account.raw)
@@ -140,7 +140,7 @@ def test_create_reads_back_every_field_as_written(client: InstantlyClient, contr
     assert "pw-contract" not in repr(account.raw)  # never a password in a read
 
 
-def test_pages_and_lookup_agree(client: InstantlyClient, control: ControlClient) -> None:
+def test_pages_and_lookup_agree(client: InstantlyClient, control: InstantlyControlClient) -> None:
     made = {new_account(client)[0] for _ in range(3)}
     listed = {a.email for a in client.list_accounts()}
     assert made <= listed
@@ -148,7 +148,7 @@ def test_pages_and_lookup_agree(client: InstantlyClient, control: ControlClient)
 
 
 def test_a_duplicate_create_is_a_conflict_and_makes_no_second_account(
-    client: InstantlyClient, control: ControlClient
+    client: InstantlyClient, control: InstantlyControlClient
 ) -> None:
     email, wanted = new_account(client)
     with pytest.raises(ConflictError):
@@ -156,20 +156,22 @@ def test_a_duplicate_create_is_a_conflict_and_makes_no_second_account(
     assert [a.email for a in client.list_accounts()].count(email) == 1
 
 
-def test_a_5xx_after_a_committed_create_leaves_no_duplicate(client: InstantlyClient, control: ControlClient) -> None:
+def test_a_5xx_after_a_committed_create_leaves_no_duplicate(
+    client: InstantlyClient, control: InstantlyControlClient
+) -> None:
     control.add_fault(path="/api/v2/accounts", method="POST", status=502, after_commit=True, count=1)
     email, _ = new_account(client)
     assert [a.email for a in client.list_accounts()].count(email) == 1
     assert client.get_account(email).email == email
 
 
-def test_a_429_without_headers_is_recovered(client: InstantlyClient, control: ControlClient) -> None:
+def test_a_429_without_headers_is_recovered(client: InstantlyClient, control: InstantlyControlClient) -> None:
     email, _ = new_account(client)
     control.add_fault(path_regex="^/api/v2/accounts/", method="GET", status=429, count=1)
     assert client.get_account(email).email == email
 
 
-def test_patch_pause_resume_delete(client: InstantlyClient, control: ControlClient) -> None:
+def test_patch_pause_resume_delete(client: InstantlyClient, control: InstantlyControlClient) -> None:
     email, _ = new_account(client)
     patched = client.patch_account(email, patch_body({"max_email_per_day": 33, "from_name": "Renamed Sender"}))
     assert live_fields(patched.raw)["max_email_per_day"] == 33
@@ -181,7 +183,7 @@ def test_patch_pause_resume_delete(client: InstantlyClient, control: ControlClie
     assert client.find_account(email) is None
 
 
-def test_warmup_enable_is_a_job_polled_to_success(client: InstantlyClient, control: ControlClient) -> None:
+def test_warmup_enable_is_a_job_polled_to_success(client: InstantlyClient, control: InstantlyControlClient) -> None:
     email, _ = new_account(client)
     assert not client.get_account(email).warmup_enabled
     jobs = client.enable_warmup([email])
@@ -193,7 +195,7 @@ def test_warmup_enable_is_a_job_polled_to_success(client: InstantlyClient, contr
     assert not client.get_account(email).warmup_enabled
 
 
-def test_tags_create_toggle_filter_delete(client: InstantlyClient, control: ControlClient) -> None:
+def test_tags_create_toggle_filter_delete(client: InstantlyClient, control: InstantlyControlClient) -> None:
     email, _ = new_account(client)
     label = f"contract-tag-{next(counter)}"
     tag = client.create_tag(label, "made by the contract suite")
@@ -207,7 +209,7 @@ def test_tags_create_toggle_filter_delete(client: InstantlyClient, control: Cont
     assert tag.id not in {t.id for t in client.list_tags()}
 
 
-def test_webhooks_round_trip(client: InstantlyClient, control: ControlClient) -> None:
+def test_webhooks_round_trip(client: InstantlyClient, control: InstantlyControlClient) -> None:
     secret_header = {"X-Hook-Auth": "hook-secret-contract"}
     hook = client.create_webhook(
         url="https://hooks.example/instantly", event_type="email_sent", name="contract", headers=secret_header
@@ -221,8 +223,37 @@ def test_webhooks_round_trip(client: InstantlyClient, control: ControlClient) ->
     assert "hook-secret-contract" not in scrub(repr(hook))
 
 
-def test_daily_analytics_has_rows_for_the_mailboxes_asked(client: InstantlyClient, control: ControlClient) -> None:
+def test_daily_analytics_has_rows_for_the_mailboxes_asked(
+    client: InstantlyClient, control: InstantlyControlClient
+) -> None:
     email, _ = new_account(client)
     today = dt.date.today()
     rows = client.daily_account_analytics([email], today - dt.timedelta(days=6), today)
     assert all(row.email_account == email for row in rows)
+
+
+def test_campaign_senders_are_the_email_list(client: InstantlyClient, control: InstantlyControlClient) -> None:
+    first, _ = new_account(client)
+    second, _ = new_account(client)
+    campaign = control.seed_campaign(name="Contract outbound", email_list=[first])
+    assert client.get_campaign(campaign["id"]).email_list == (first,)
+    assert set(client.set_campaign_senders(campaign["id"], [first, second]).email_list) == {first, second}
+    assert set(client.get_campaign(campaign["id"]).email_list) == {first, second}
+
+
+def test_an_admin_key_acts_on_a_sub_workspace(target: Target, control: InstantlyControlClient) -> None:
+    parent = control.workspaces()[0]["id"]
+    sub = control.add_workspace(name="Contract client", parent=parent)
+    with InstantlyClient(target.base_url, target.api_key, workspace_id=sub["id"]) as acting:
+        email, _ = new_account(acting)
+        assert acting.get_account(email).email == email
+    with target.client() as own:
+        assert own.find_account(email) is None  # it is in the sub-workspace, not the admin's own
+
+
+def test_an_unpaid_workspace_is_payment_required(target: Target, control: InstantlyControlClient) -> None:
+    unpaid = control.add_workspace(name="Unpaid", paid=False, api_key=True)
+    with target.client(unpaid["api_key"]) as client, pytest.raises(PaymentRequiredError) as raised:
+        client.list_accounts()
+    assert raised.value.status == 402
+    assert "paid plan" in str(raised.value)

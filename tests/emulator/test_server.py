@@ -58,3 +58,13 @@ def test_listening_socket_is_tcp_so_responses_are_not_delayed() -> None:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_vendor_and_instantly_options_are_checked_before_listening(tmp_path: Path) -> None:
+    common = {"host": "127.0.0.1", "port": 0, "db": str(tmp_path / "x.sqlite3"), "api_keys": ["k"], "port_file": None}
+    with pytest.raises(SetupError, match="unknown vendor"):
+        server.run_emulator_command(rate_limit=None, vendor="lemlist", **common)  # type: ignore[arg-type]
+    with pytest.raises(SetupError, match="N/SECONDS"):
+        server.run_emulator_command(rate_limit="100/1,lots", vendor="instantly", **common)  # type: ignore[arg-type]
+    with pytest.raises(SetupError, match="non-negative"):
+        server.run_emulator_command(rate_limit=None, vendor="instantly", job_seconds=-1, **common)  # type: ignore[arg-type]

@@ -240,7 +240,10 @@ def test_campaigns_and_events_follow_the_backend() -> None:
 
 
 def test_instantly_rampup_is_within_the_common_range() -> None:
+    from mailfleet.instantly.fields import WARMUP_INCREMENT_MAX
+
     defs = load_schema()["$defs"]
+    assert defs["instantly_rampup"]["maximum"] == WARMUP_INCREMENT_MAX
     then = _branch("then")["properties"]
     for where in (then["defaults"]["properties"], then["mailboxes"]["items"]["properties"]):
         assert where["warmup"]["properties"]["rampup"] == {"$ref": "#/$defs/instantly_rampup"}

@@ -631,13 +631,30 @@ class InstantlyBackend:
                     rows.append({"date": day, "email_account": asked, **numbers})
         return sorted(rows, key=lambda r: (r["date"], r["email_account"]))
 
-    # ---------------------------------------------------------------- tags
-    def _tag(self, db: Db, ws: Workspace, tag_id: str) -> dict[str, Any]:
-        row = db.one("SELECT data FROM in_tags WHERE id = ? AND workspace_id = ?", (tag_id, ws.id))
+    # ---------------------------------------------------------------- objects with ids (tags, campaigns, webhooks)
+    @staticmethod
+    def _owned(db: Db, table: str, kind: str, ws: Workspace, ident: str) -> dict[str, Any]:
+        """Row ``ident`` of ``table`` if it belongs to ``ws``, else ``NotFound(kind)``."""
+        row = db.one(f"SELECT data FROM {table} WHERE id = ? AND workspace_id = ?", (ident, ws.id))
         if row is None:
-            raise NotFound("tag", tag_id)
+            raise NotFound(kind, ident)
         data: dict[str, Any] = loads(str(row["data"]))
         return data
+
+    def _id_page(
+        self, table: str, ws: Workspace, limit: int, starting_after: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of ``table`` in creation order; the cursor is the last item's id."""
+        with self.store.tx() as db:
+            rows = db.all(f"SELECT id, data FROM {table} WHERE workspace_id = ? ORDER BY created, id", (ws.id,))
+        ids = [str(r["id"]) for r in rows]
+        start = ids.index(starting_after) + 1 if starting_after in ids else 0
+        page = [loads(str(r["data"])) for r in rows[start : start + limit]]
+        return page, (page[-1]["id"] if page else None)
+
+    # ---------------------------------------------------------------- tags
+    def _tag(self, db: Db, ws: Workspace, tag_id: str) -> dict[str, Any]:
+        return self._owned(db, "in_tags", "tag", ws, tag_id)
 
     def _check_label(self, db: Db, ws: Workspace, label: str, own_id: str | None) -> None:
         row = db.one("SELECT id FROM in_tags WHERE workspace_id = ? AND label_key = ?", (ws.id, label_key(label)))
@@ -665,13 +682,7 @@ class InstantlyBackend:
     def list_tags(
         self, ws: Workspace, *, limit: int = 100, starting_after: str | None = None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """A page of tags in creation order; the cursor is the last tag's id."""
-        with self.store.tx() as db:
-            rows = db.all("SELECT id, data FROM in_tags WHERE workspace_id = ? ORDER BY created, id", (ws.id,))
-        ids = [str(r["id"]) for r in rows]
-        start = ids.index(starting_after) + 1 if starting_after in ids else 0
-        page = [loads(str(r["data"])) for r in rows[start : start + limit]]
-        return page, (page[-1]["id"] if page else None)
+        return self._id_page("in_tags", ws, limit, starting_after)
 
     def get_tag(self, ws: Workspace, tag_id: str) -> dict[str, Any]:
         with self.store.tx() as db:
@@ -758,11 +769,7 @@ class InstantlyBackend:
         return campaign
 
     def _campaign(self, db: Db, ws: Workspace, campaign_id: str) -> dict[str, Any]:
-        row = db.one("SELECT data FROM in_campaigns WHERE id = ? AND workspace_id = ?", (campaign_id, ws.id))
-        if row is None:
-            raise NotFound("campaign", campaign_id)
-        data: dict[str, Any] = loads(str(row["data"]))
-        return data
+        return self._owned(db, "in_campaigns", "campaign", ws, campaign_id)
 
     def get_campaign(self, ws: Workspace, campaign_id: str) -> dict[str, Any]:
         with self.store.tx() as db:
@@ -821,21 +828,12 @@ class InstantlyBackend:
             self._campaign(db, ws, str(campaign_id))
 
     def _webhook(self, db: Db, ws: Workspace, webhook_id: str) -> dict[str, Any]:
-        row = db.one("SELECT data FROM in_webhooks WHERE id = ? AND workspace_id = ?", (webhook_id, ws.id))
-        if row is None:
-            raise NotFound("webhook", webhook_id)
-        data: dict[str, Any] = loads(str(row["data"]))
-        return data
+        return self._owned(db, "in_webhooks", "webhook", ws, webhook_id)
 
     def list_webhooks(
         self, ws: Workspace, *, limit: int = 100, starting_after: str | None = None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        with self.store.tx() as db:
-            rows = db.all("SELECT id, data FROM in_webhooks WHERE workspace_id = ? ORDER BY created, id", (ws.id,))
-        ids = [str(r["id"]) for r in rows]
-        start = ids.index(starting_after) + 1 if starting_after in ids else 0
-        page = [loads(str(r["data"])) for r in rows[start : start + limit]]
-        return page, (page[-1]["id"] if page else None)
+        return self._id_page("in_webhooks", ws, limit, starting_after)
 
     def get_webhook(self, ws: Workspace, webhook_id: str) -> dict[str, Any]:
         with self.store.tx() as db:
