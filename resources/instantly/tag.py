@@ -2,8 +2,8 @@
 
 Members are the mailboxes' resource ids, their addresses. A tag whose label the workspace already has (labels are
 unique after trim and casefold) is adopted rather than created again. Assignment goes through
-``custom-tags/toggle-resource``, 100 accounts a call; refresh reads the members from one filtered account listing
-(``tag_ids``), so a tag costs ceil(members/100) requests to check.
+``custom-tags/toggle-resource``, 100 accounts a call; refresh reads the members from the workspace's account
+listing (``include_tags``), which the mailboxes share: checking a tag costs no request of its own.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from mailfleet.instantly.client import InstantlyClient
 from resources import connection
+from resources.instantly.directory import workspaces
 
 TOGGLE_BATCH = 100
 
@@ -37,9 +38,11 @@ def _toggle(client: InstantlyClient, tag_id: str, emails: Iterable[str], *, assi
         client.toggle_tags([tag_id], batch[start : start + TOGGLE_BATCH], assign=assign)
 
 
-def tagged(client: InstantlyClient, tag_id: str) -> set[str]:
-    """Addresses of the workspace's accounts that carry the tag, casefolded."""
-    return {account.email.strip().casefold() for account in client.list_accounts(tag_ids=[tag_id])}
+def tagged(client: InstantlyClient, props: Mapping[str, Any], tag_id: str) -> set[str]:
+    """Addresses of the workspace's accounts that carry the tag, casefolded, from the workspace listing the
+    mailboxes share (one listing for every tag and mailbox of the workspace)."""
+    accounts = workspaces.listing(client, props.get("workspace") or {})
+    return {email for email, account in accounts.items() if any(tag.id == tag_id for tag in account.tags)}
 
 
 def create(props: dict[str, Any]) -> CreateResult:
@@ -51,7 +54,7 @@ def create(props: dict[str, Any]) -> CreateResult:
         missing = members_of(props)
     else:
         tag_id = existing.id
-        carrying = tagged(client, tag_id)
+        carrying = tagged(client, props, tag_id)
         missing = [m for m in members_of(props) if m.casefold() not in carrying]
     _toggle(client, tag_id, missing, assign=True)
     return CreateResult(id_=tag_id, outs={**props, "tag_id": tag_id})
@@ -66,7 +69,7 @@ def update(id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult
 
 
 def read(id_: str, props: dict[str, Any]) -> ReadResult:
-    carrying = tagged(_client(props), id_)
+    carrying = tagged(_client(props), props, id_)
     live = [m for m in members_of(props) if m.casefold() in carrying]
     inputs: dict[str, Any] = {key: props[key] for key in ("name", "color", "backend", "workspace") if key in props}
     inputs["members"] = live
