@@ -1,10 +1,10 @@
 """One listing of each Instantly workspace's accounts, shared by every ``check`` and ``read`` of a run.
 
-A refresh reads every mailbox on four threads; listing a workspace costs ceil(N/100) requests (and one empty page)
-where one GET per account would cost N. The listing carries each account's tags, so the Tag resources of the
-workspace read their members from it too, at no extra request. The first caller lists, the others wait and look the account up by email. An email missing
-from the listing is checked with one GET before it is reported gone, so an account created after the listing is not
-mistaken for a deleted one.
+A refresh reads every mailbox on four threads; listing a workspace costs ceil(N/100) requests (and the empty page
+that ends them) where one GET per account would cost N. The listing carries each account's tags, so the workspace's
+Tag resources read their members from it too, at no extra request. The first caller lists, the others wait and
+look the account up by email. An email missing from the listing is checked with one GET before it is reported
+gone, so an account created after the listing is not mistaken for a deleted one.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class WorkspaceDirectory:
         with self._lock:
             found = self._listings.get(key)
             if found is None or self._clock() - found[0] > LISTING_TTL_SECONDS:
-                accounts = {account.email.strip().casefold(): account for account in client.list_accounts(include_tags=True)}
+                listed = client.list_accounts(include_tags=True)
+                accounts = {account.email.strip().casefold(): account for account in listed}
                 found = (self._clock(), accounts)
                 self._listings[key] = found
                 publish_workspace(key, (account.email for account in accounts.values()))

@@ -3,11 +3,17 @@ stack, the real ``pulumi`` CLI, both emulators as real processes."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from mailfleet.instantly import fields as instantly_fields
+from mailfleet.spec import load_tenants
 from mailfleet.testing.e2e import Project, changed_steps
 from tests.e2e.conftest import WARMUP_JOB_SECONDS
 from tests.e2e.test_drift import drift
@@ -98,3 +104,71 @@ def test_an_edit_through_the_instantly_api_is_drift_named_field_by_field_and_up_
     again, _, after = drift(mixed, tmp_path)
     assert again.code == 2, again.output  # the unmanaged account is still there: drift until someone decides
     assert after["summary"]["changed_resources"] == 0 and after["summary"]["unmanaged_accounts"] == 1
+
+
+HOOLI_WORKSPACE = "7a1e2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+
+
+def prefill_hooli(project: Project) -> list[str]:
+    """Three accounts made through the Instantly API in a workspace of their own: one tagged, one with a different
+    warmup and reply-to, one with warmup off."""
+    assert project.instantly is not None
+    project.instantly.control.add_workspace(id=HOOLI_WORKSPACE, parent=project.instantly.workspace_id)
+    emails = [f"rep{n}@hooli-mail.example" for n in range(3)]
+    with project.instantly_client(HOOLI_WORKSPACE) as api:
+        tag = api.create_tag("outbound")
+        for n, email in enumerate(emails):
+            values: dict[str, object] = {
+                "username": email,
+                "password": f"pw-{n}",
+                "smtp_host": "smtp.hooli-mail.example",
+                "smtp_port": 587,
+                "imap_host": "imap.hooli-mail.example",
+                "imap_port": 993,
+                "from_name": f"Rep {n} Hooli",
+                "max_email_per_day": 25,
+                "warmup_per_day": 12 if n == 1 else 20,
+                "warmup_rampup": 3 if n == 1 else 2,
+                "warmup_reply_rate": 45 if n == 1 else 30,
+                **({"reply_to": "replies@hooli.example", "time_to_wait_in_mins": 13} if n == 1 else {}),
+            }
+            api.create_account({"email": email, **instantly_fields.create_body(values)})
+        api.wait_for_jobs(api.enable_warmup(emails[:2]), deadline_s=60)
+        api.toggle_tags([tag.id], emails[:1], assign=True)
+    return emails
+
+
+def test_export_of_a_workspace_then_up_adopts_every_account_with_no_write(mixed: Project) -> None:
+    assert mixed.instantly is not None
+    emails = prefill_hooli(mixed)
+    shutil.rmtree(mixed.specs)
+    env = {**os.environ, "INSTANTLY_BASE_URL": mixed.instantly.base_url, "INSTANTLY_API_KEY": mixed.instantly.api_key}
+    command = ["export", "--instantly-workspace", HOOLI_WORKSPACE, "--tenant", "hooli", "--out", str(mixed.specs)]
+
+    exported = subprocess.run(
+        [sys.executable, "-m", "mailfleet.cli", *command], env=env, capture_output=True, text=True, check=False
+    )
+
+    assert exported.returncode == 0, exported.stderr
+    assert mixed.instantly.api_key not in exported.stdout + exported.stderr
+    assert "requests to Instantly" in exported.stdout
+    (hooli,) = load_tenants(mixed.specs)
+    assert (hooli.backend, hooli.name, sorted(m.email for m in hooli.mailboxes)) == ("instantly", "hooli", emails)
+    text = (mixed.specs / "hooli.yaml").read_text()
+    assert "reply_to: replies@hooli.example" in text and "time_to_wait_in_mins: 13" in text
+    assert "per_day: 12" in text and "reply_rate: 45" in text and "tags: [outbound]" in text
+    assert "enabled: false" in text  # rep2's warmup is off, and stays off
+
+    mixed.configure()
+    mixed.instantly.control.clear_requests()
+    changes = mixed.up()
+
+    writes = [e.endpoint for e in mixed.instantly.control.requests().entries if e.method != "GET"]
+    assert writes == []
+    # The stack, the tenant component, three mailboxes and the tag: adopted into the stack...
+    assert changes.get("create", 0) == 2 + len(emails) + 1
+    assert len(mixed.instantly.control.accounts(workspace_id=HOOLI_WORKSPACE)) == len(emails)  # ...none made
+    assert set(mixed.preview()["changeSummary"]) == {"same"}
+    run, _markdown, report = drift(mixed, mixed.directory.parent)
+    assert run.code == 0, run.output
+    assert report["drift"] is False
