@@ -3,6 +3,7 @@ stack, the real ``pulumi`` CLI, both emulators as real processes."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from mailfleet.instantly import fields as instantly_fields
 from mailfleet.spec import load_tenants
 from mailfleet.testing.e2e import Project, changed_steps
+from mailfleet.testing.projects import mailfleet_command
 from tests.e2e.conftest import WARMUP_JOB_SECONDS
 from tests.e2e.test_drift import drift
 
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 INITECH_WORKSPACE = "5b0c7d2e-3f41-4a8b-9c6d-2e7f8a9b0c1d"
 INITECH = ("michael@initech-mail.example", "peter@initech-mail.example", "samir@initech-mail.example")
-MICHAEL = INITECH[0]
+MICHAEL, PETER, SAMIR = INITECH
 ROGUE = "rogue@initech-mail.example"
 
 
@@ -172,3 +174,41 @@ def test_export_of_a_workspace_then_up_adopts_every_account_with_no_write(mixed:
     run, _markdown, report = drift(mixed, mixed.directory.parent)
     assert run.code == 0, run.output
     assert report["drift"] is False
+
+
+def test_health_of_instantly_mailboxes_comes_from_warmup_analytics_at_list_cost(mixed: Project, tmp_path: Path) -> None:
+    assert mixed.instantly is not None
+    mixed.up()
+    control = mixed.instantly.control
+    good, bad = {"sent": 20, "landed_inbox": 19, "landed_spam": 1}, {"sent": 20, "landed_inbox": 10, "landed_spam": 10}
+    control.seed_history(PETER, last_days=7, per_day=good, workspace_id=INITECH_WORKSPACE)
+    control.seed_history(SAMIR, last_days=7, per_day=bad, workspace_id=INITECH_WORKSPACE)
+    control.edit_account(MICHAEL, status=-1, workspace_id=INITECH_WORKSPACE)  # Instantly found the connection broken
+    control.clear_requests()
+    report = tmp_path / "health.json"
+
+    result = subprocess.run(
+        mailfleet_command("health", "--stack", mixed.pulumi.stack, "--json", str(report)),
+        cwd=mixed.directory,
+        env=mixed.pulumi.env(),
+        text=True,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 2, result.stdout + result.stderr  # critical mailboxes
+    data = json.loads(report.read_text())
+    rows = {m["email"]: m for m in data["mailboxes"] if m["tenant"] == "initech"}
+    assert (rows[PETER]["class"], rows[PETER]["inbox_rate"], rows[PETER]["inbox_source"]) == (
+        "healthy",
+        0.95,
+        "warmup-analytics",
+    )
+    assert (rows[PETER]["sent"], rows[PETER]["spam"]) == (140, 7)
+    assert rows[SAMIR]["class"] == "critical" and rows[SAMIR]["inbox_rate"] == 0.5
+    assert rows[MICHAEL]["class"] == "critical" and "connection error" in rows[MICHAEL]["reason"]
+    assert {m["tenant"] for m in data["mailboxes"]} == {"acme", "globex", "initech"}  # one report for both vendors
+    # Three mailboxes: one listing (a page and the empty page) and one analytics call; N/100 each.
+    assert control.requests().counts == {"GET /accounts": 2, "POST /accounts/warmup-analytics": 1}
+    assert mixed.instantly.api_key not in result.stdout + result.stderr + report.read_text()
