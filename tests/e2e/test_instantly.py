@@ -64,6 +64,17 @@ def test_up_creates_both_vendors_fleets_polls_warmup_jobs_and_the_next_preview_i
     assert mixed.emulator.control.requests().entries == []
     assert time.monotonic() - started < 60
 
+    # Warmup off: the preview names the change and starts no job (no request at all); up runs the jobs to the end.
+    mixed.edit_spec("initech", "warmup: {enabled: true", "warmup: {enabled: false")
+    digest = mixed.preview("--diff")
+    assert sorted(changed_steps(digest)) == sorted(INITECH)
+    assert mixed.instantly.control.requests().entries == []
+    mixed.up()
+    disables = mixed.instantly.control.requests(endpoint="POST /accounts/warmup/disable")
+    assert len(disables.entries) == len(INITECH)
+    live = mixed.instantly.control.accounts(workspace_id=INITECH_WORKSPACE)
+    assert {a["warmup_status"] for a in live} == {0}
+
 
 def test_an_edit_through_the_instantly_api_is_drift_named_field_by_field_and_up_restores_it(
     mixed: Project, tmp_path: Path
@@ -212,3 +223,24 @@ def test_health_of_instantly_mailboxes_comes_from_warmup_analytics_at_list_cost(
     # Three mailboxes: one listing (a page and the empty page) and one analytics call; N/100 each.
     assert control.requests().counts == {"GET /accounts": 2, "POST /accounts/warmup-analytics": 1}
     assert mixed.instantly.api_key not in result.stdout + result.stderr + report.read_text()
+
+
+def test_a_bare_429_is_waited_out_and_a_5xx_after_a_committed_create_leaves_no_duplicate(mixed: Project) -> None:
+    assert mixed.instantly is not None
+    control = mixed.instantly.control
+    # Instantly sends no rate-limit headers: a bare 429 on the listing, and on a warmup job.
+    control.add_fault(path="/api/v2/accounts", method="GET", status=429, body={"statusCode": 429}, count=1)
+    control.add_fault(path="/api/v2/accounts/warmup/enable", method="POST", status=429, count=1)
+    # The create is stored, then its answer is lost to a 502: the client must find it, not create it again.
+    control.add_fault(path="/api/v2/accounts", method="POST", status=502, after_commit=True, count=1)
+
+    changes = mixed.up()
+
+    assert changes.get("create", 0) >= 12 + len(INITECH), changes
+    faulted = [e for e in control.requests().entries if e.fault]
+    assert len(faulted) == 3, faulted
+    live = [a["email"] for a in control.accounts(workspace_id=INITECH_WORKSPACE)]
+    assert sorted(live) == list(INITECH)  # each address exactly once
+    assert control.requests().count("POST /accounts") == len(INITECH)  # the lost answer was not re-sent
+    assert {a["warmup_status"] for a in control.accounts(workspace_id=INITECH_WORKSPACE)} == {1}
+    assert set(mixed.preview()["changeSummary"]) == {"same"}
