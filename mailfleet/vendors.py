@@ -25,6 +25,14 @@ def backend_of(props: Mapping[str, Any]) -> Backend:
     return INSTANTLY if props.get(BACKEND_KEY) == INSTANTLY else DEFAULT_BACKEND
 
 
+VENDOR_NAMES: Mapping[str, str] = {"smartlead": "Smartlead", "instantly": "Instantly"}
+
+
+def vendor_name(backend: str) -> str:
+    """How sentences name a backend's vendor."""
+    return VENDOR_NAMES.get(backend, backend)
+
+
 def is_instantly(props: Mapping[str, Any]) -> bool:
     return backend_of(props) == INSTANTLY
 

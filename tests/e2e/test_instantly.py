@@ -18,7 +18,7 @@ from mailfleet.spec import load_tenants
 from mailfleet.testing.e2e import Project, changed_steps
 from mailfleet.testing.projects import mailfleet_command
 from tests.e2e.conftest import WARMUP_JOB_SECONDS
-from tests.e2e.test_drift import drift
+from tests.e2e.test_drift import drift, mailfleet
 
 pytestmark = pytest.mark.e2e
 
@@ -69,11 +69,18 @@ def test_up_creates_both_vendors_fleets_polls_warmup_jobs_and_the_next_preview_i
     digest = mixed.preview("--diff")
     assert sorted(changed_steps(digest)) == sorted(INITECH)
     assert mixed.instantly.control.requests().entries == []
+    comment_file = mixed.directory.parent / "comment.md"
+    commented = mailfleet(mixed, "preview-comment", "--out", str(comment_file))
+    assert commented.code == 0, commented.output
+    comment = comment_file.read_text()
+    assert "**3 to update** in 1 tenant: initech." in comment
+    assert f"`{MICHAEL}`" in comment and "`warmup_enabled`: true -> false" in comment
+    assert mixed.instantly.api_key not in comment
     mixed.up()
     disables = mixed.instantly.control.requests(endpoint="POST /accounts/warmup/disable")
     assert len(disables.entries) == len(INITECH)
-    live = mixed.instantly.control.accounts(workspace_id=INITECH_WORKSPACE)
-    assert {a["warmup_status"] for a in live} == {0}
+    after = mixed.instantly.control.accounts(workspace_id=INITECH_WORKSPACE)
+    assert {a["warmup_status"] for a in after} == {0}
 
 
 def test_an_edit_through_the_instantly_api_is_drift_named_field_by_field_and_up_restores_it(
