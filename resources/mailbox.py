@@ -51,7 +51,7 @@ from mailfleet.vendors import BACKEND_KEY, is_instantly
 from resources import connection
 from resources.directory import deep_reads, directory
 from resources.instantly import mailbox as instantly_mailbox
-from resources.provider import MailfleetProvider, differs
+from resources.provider import MailfleetProvider, desired_values, differs
 
 MEMBERSHIP_KEYS = ("attached_campaigns",)
 SECRET_KEYS = tuple(key for key, field in FIELDS.items() if field.secret)
@@ -128,20 +128,6 @@ def warmup_started_on(account: EmailAccount) -> str | None:
     if account.warmup is not None and account.warmup.warmup_created_at is not None:
         return account.warmup.warmup_created_at.date().isoformat()
     return None
-
-
-def desired_values(props: dict[str, Any]) -> dict[str, Any]:
-    """Every table field the inputs declare, typed (Pulumi numbers arrive as floats), elided defaults filled in."""
-    email = str(props["email"])
-    values: dict[str, Any] = {}
-    for key, field in FIELDS.items():
-        value = props.get(key)
-        if value is None and field.elide:
-            value = default_of(field, email)
-        if value is None:
-            continue
-        values[key] = int(value) if field.kind == "int" else bool(value) if field.kind == "bool" else value
-    return values
 
 
 def account_write(props: dict[str, Any]) -> EmailAccountWrite:

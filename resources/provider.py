@@ -8,10 +8,12 @@ the keys :meth:`MailfleetProvider.replace_keys` names for the resource's vendor 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 
+from mailfleet.fields import FIELDS, default_of
 from mailfleet.vendors import BACKEND_KEY, backend_of
 from resources import connection
 
@@ -23,6 +25,20 @@ def blank(value: Any) -> Any:
 
 def differs(key: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
     return bool(blank(olds.get(key)) != blank(news.get(key)))
+
+
+def desired_values(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Every table field the inputs declare, typed (Pulumi numbers arrive as floats), elided defaults filled in."""
+    email = str(props["email"])
+    values: dict[str, Any] = {}
+    for key, field in FIELDS.items():
+        value = props.get(key)
+        if value is None and field.elide:
+            value = default_of(field, email)
+        if value is None:
+            continue
+        values[key] = int(value) if field.kind == "int" else bool(value) if field.kind == "bool" else value
+    return values
 
 
 class MailfleetProvider(ResourceProvider):

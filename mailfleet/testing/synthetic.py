@@ -19,6 +19,19 @@ def tenant_name(index: int) -> str:
     return f"t{index:04d}"
 
 
+def mailbox_lines(name: str, index: int, mailboxes: int) -> list[str]:
+    """The ``mailboxes:`` entries of a synthetic tenant: one tag each, the shared password reference."""
+    lines = []
+    for box in range(mailboxes):
+        lines += [
+            f"  - email: box{box:03d}@{name}-mail.example",
+            f"    from_name: Sender {index}-{box}",
+            f"    password: {{env: {PASSWORD_ENV}}}",
+            f"    tags: [{TAGS[box % len(TAGS)]}]",
+        ]
+    return lines
+
+
 def tenant_yaml(index: int, mailboxes: int) -> str:
     name = tenant_name(index)
     lines = [
@@ -33,14 +46,7 @@ def tenant_yaml(index: int, mailboxes: int) -> str:
         "  on_remove: retain",
         "mailboxes:",
     ]
-    for box in range(mailboxes):
-        lines += [
-            f"  - email: box{box:03d}@{name}-mail.example",
-            f"    from_name: Sender {index}-{box}",
-            f"    password: {{env: {PASSWORD_ENV}}}",
-            f"    tags: [{TAGS[box % len(TAGS)]}]",
-        ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + mailbox_lines(name, index, mailboxes)) + "\n"
 
 
 def instantly_workspace_id(index: int) -> str:
@@ -64,14 +70,7 @@ def instantly_tenant_yaml(index: int, mailboxes: int) -> str:
         "  on_remove: retain",
         "mailboxes:",
     ]
-    for box in range(mailboxes):
-        lines += [
-            f"  - email: box{box:03d}@{name}-mail.example",
-            f"    from_name: Sender {index}-{box}",
-            f"    password: {{env: {PASSWORD_ENV}}}",
-            f"    tags: [{TAGS[box % len(TAGS)]}]",
-        ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + mailbox_lines(name, index, mailboxes)) + "\n"
 
 
 def write_instantly_specs(directory: Path, tenants: int, mailboxes: int) -> list[str]:

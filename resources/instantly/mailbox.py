@@ -26,7 +26,7 @@ from mailfleet.instantly.models import Account
 from mailfleet.smartlead.errors import NotFoundError
 from resources import connection
 from resources.instantly.directory import workspaces
-from resources.provider import differs
+from resources.provider import desired_values, differs
 
 WORKSPACE_KEY = "workspace"
 RECREATE_KEY = "recreate"
@@ -47,20 +47,6 @@ def workspace_of(props: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def client_for(props: Mapping[str, Any]) -> InstantlyClient:
     return connection.instantly_client(workspace_of(props))
-
-
-def desired_values(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Every table field the inputs declare, typed (Pulumi numbers arrive as floats), elided defaults filled in."""
-    email = str(props["email"])
-    values: dict[str, Any] = {}
-    for key, field in FIELDS.items():
-        value = props.get(key)
-        if value is None and field.elide:
-            value = default_of(field, email)
-        if value is None:
-            continue
-        values[key] = int(value) if field.kind == "int" else bool(value) if field.kind == "bool" else value
-    return values
 
 
 def observed_fields(account: Account, declared: Mapping[str, Any]) -> dict[str, Any]:

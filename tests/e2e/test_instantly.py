@@ -16,9 +16,9 @@ import pytest
 from mailfleet.instantly import fields as instantly_fields
 from mailfleet.spec import load_tenants
 from mailfleet.testing.e2e import Project, changed_steps
-from mailfleet.testing.projects import mailfleet_command
 from tests.e2e.conftest import WARMUP_JOB_SECONDS
 from tests.e2e.test_drift import drift, mailfleet
+from tests.e2e.test_health import mailfleet_health
 
 pytestmark = pytest.mark.e2e
 
@@ -205,15 +205,7 @@ def test_health_of_instantly_mailboxes_comes_from_warmup_analytics_at_list_cost(
     control.clear_requests()
     report = tmp_path / "health.json"
 
-    result = subprocess.run(
-        mailfleet_command("health", "--stack", mixed.pulumi.stack, "--json", str(report)),
-        cwd=mixed.directory,
-        env=mixed.pulumi.env(),
-        text=True,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    result = mailfleet_health(mixed, {}, "--json", str(report))
 
     assert result.returncode == 2, result.stdout + result.stderr  # critical mailboxes
     data = json.loads(report.read_text())
