@@ -139,19 +139,17 @@ def declare_tenant(
             pulumi.ResourceOptions(parent=component, retain_on_delete=mailbox.on_remove == "retain"),
         )
     for webhook in tenant.webhooks:
-        common = {"tenant": tenant.name, "name": webhook.name, "url": webhook.url}
-        if tenant.backend == INSTANTLY:
-            # Instantly subscribes a webhook to one event: one resource per declared event.
-            for event in sorted(webhook.events):
-                Webhook(
-                    f"{tenant.name}/{webhook.name}/{event}",
-                    {**common, **scope, "events": [event]},
-                    pulumi.ResourceOptions(parent=component),
-                )
-            continue
+        # An Instantly webhook has one event (validation requires exactly one) and lives in the workspace.
+        where = scope if tenant.backend == INSTANTLY else {"client_id": scope["client_id"]}
         Webhook(
             f"{tenant.name}/{webhook.name}",
-            {**common, "events": sorted(webhook.events), "client_id": scope["client_id"]},
+            {
+                "tenant": tenant.name,
+                "name": webhook.name,
+                "url": webhook.url,
+                "events": sorted(webhook.events),
+                **where,
+            },
             pulumi.ResourceOptions(parent=component),
         )
     component.register_outputs({})

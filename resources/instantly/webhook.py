@@ -1,14 +1,13 @@
-"""A workspace webhook on Instantly for one event (``backend: instantly``): Instantly subscribes a webhook to a
-single ``event_type``, so the program declares one resource per declared event. Created, updated in place, deleted
-with the spec; ``read`` reports edits made in Instantly. Instantly signs nothing: the only authentication is what
-the receiver checks in the URL or headers.
+"""A workspace webhook on Instantly (``backend: instantly``): Instantly subscribes a webhook to a single
+``event_type``, and an Instantly tenant file declares exactly one event per webhook, under Instantly's own name.
+Created, updated in place, deleted with the spec; ``read`` reports edits made in Instantly. Instantly signs
+nothing: the only authentication is what the receiver checks in the URL or headers.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
@@ -18,26 +17,14 @@ from mailfleet.instantly.models import Webhook as LiveWebhook
 from mailfleet.smartlead.errors import NotFoundError
 from resources import connection
 
-EVENT_TYPES: Mapping[str, str] = MappingProxyType(
-    {
-        "EMAIL_SENT": "email_sent",
-        "EMAIL_OPEN": "email_opened",
-        "EMAIL_LINK_CLICK": "email_link_clicked",
-        "EMAIL_REPLY": "reply_received",
-        "EMAIL_BOUNCE": "email_bounced",
-        "LEAD_UNSUBSCRIBED": "lead_unsubscribed",
-    }
-)
-"""A tenant file's event name -> Instantly's subscription name (research §4.4)."""
-
 
 def _client(props: Mapping[str, Any]) -> InstantlyClient:
     return connection.instantly_client(props.get("workspace") or {})
 
 
 def event_type(props: Mapping[str, Any]) -> str:
-    declared = str((props.get("events") or [""])[0])
-    return EVENT_TYPES.get(declared, declared.lower())
+    """The webhook's one event, as the tenant file names it (Instantly's own subscription names)."""
+    return str((props.get("events") or [""])[0])
 
 
 def observed(webhook: LiveWebhook, props: Mapping[str, Any]) -> dict[str, Any]:

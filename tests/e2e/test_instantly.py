@@ -232,6 +232,11 @@ def test_a_bare_429_is_waited_out_and_a_5xx_after_a_committed_create_leaves_no_d
     control.add_fault(path="/api/v2/accounts/warmup/enable", method="POST", status=429, count=1)
     # The create is stored, then its answer is lost to a 502: the client must find it, not create it again.
     control.add_fault(path="/api/v2/accounts", method="POST", status=502, after_commit=True, count=1)
+    # And a workspace webhook (one event, Instantly's name), created with the rest.
+    hook = (
+        "webhooks:\n  - {name: replies, url: 'https://hooks.initech.example/r', events: [reply_received]}\nmailboxes:"
+    )
+    mixed.edit_spec("initech", "mailboxes:", hook)
 
     changes = mixed.up()
 
@@ -242,4 +247,7 @@ def test_a_bare_429_is_waited_out_and_a_5xx_after_a_committed_create_leaves_no_d
     assert sorted(live) == list(INITECH)  # each address exactly once
     assert control.requests().count("POST /accounts") == len(INITECH)  # the lost answer was not re-sent
     assert {a["warmup_status"] for a in control.accounts(workspace_id=INITECH_WORKSPACE)} == {1}
+    with mixed.instantly_client(INITECH_WORKSPACE) as api:
+        hooks = [(w.name, w.target_hook_url, w.event_type) for w in api.list_webhooks()]
+    assert hooks == [("replies", "https://hooks.initech.example/r", "reply_received")]
     assert set(mixed.preview()["changeSummary"]) == {"same"}
