@@ -19,11 +19,11 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
+from mailfleet.api.errors import ConflictError, NotFoundError
 from mailfleet.fields import FIELDS, default_of
 from mailfleet.instantly import fields as instantly_fields
 from mailfleet.instantly.client import InstantlyClient
 from mailfleet.instantly.models import Account
-from mailfleet.smartlead.errors import NotFoundError
 from resources import connection
 from resources.instantly.directory import workspaces
 from resources.provider import desired_values, differs
@@ -39,6 +39,10 @@ CREDENTIAL_KEYS: tuple[str, ...] = instantly_fields.CREDENTIAL_KEYS
 PATCH_KEYS: tuple[str, ...] = instantly_fields.PATCH_KEYS
 WARMUP_SETTING_KEYS = frozenset(key for key in PATCH_KEYS if instantly_fields.MAPPED[key].write[:1] == ("warmup",))
 MANAGED_KEYS: tuple[str, ...] = (*CREDENTIAL_KEYS, *PATCH_KEYS, WARMUP_ENABLED, "attached_campaigns")
+
+
+class ForeignAccountError(Exception):
+    """The declared address exists in another Instantly workspace; it is never adopted."""
 
 
 def workspace_of(props: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -119,7 +123,14 @@ def create(props: dict[str, Any]) -> CreateResult:
         current = {**props, **observed_fields(existing, props)}
         apply_changes(client, email, current, props)
         return CreateResult(id_=email, outs=outputs(props, existing))
-    account = client.create_account({"email": email, **instantly_fields.create_body(values)})
+    try:
+        account = client.create_account({"email": email, **instantly_fields.create_body(values)})
+    except ConflictError:
+        raise ForeignAccountError(
+            f"{email} already exists in Instantly outside tenant {props.get('tenant')!r}'s workspace; mailfleet "
+            "never adopts another workspace's account. Remove it from this tenant's file, or move the account into "
+            "the tenant's workspace in Instantly first (POST /api/v2/accounts/move)."
+        ) from None
     if values.get(WARMUP_ENABLED):
         run_warmup(client, [email], enabled=True)
     apply_campaigns(client, email, {}, props)

@@ -251,3 +251,21 @@ def test_a_bare_429_is_waited_out_and_a_5xx_after_a_committed_create_leaves_no_d
         hooks = [(w.name, w.target_hook_url, w.event_type) for w in api.list_webhooks()]
     assert hooks == [("replies", "https://hooks.initech.example/r", "reply_received")]
     assert set(mixed.preview()["changeSummary"]) == {"same"}
+
+
+def test_an_address_of_another_workspace_is_never_adopted(mixed: Project) -> None:
+    assert mixed.instantly is not None
+    control = mixed.instantly.control
+    other = control.add_workspace(parent=mixed.instantly.workspace_id)["id"]
+    control.create_account(PETER, workspace_id=other, daily_limit=77)
+
+    result = mixed.pulumi.run("up", "--yes", "--skip-preview", check=False)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{PETER} already exists in Instantly outside tenant 'initech'" in output
+    assert "Traceback" not in output
+    (peter,) = [a for a in control.accounts() if a["email"] == PETER]
+    assert peter["daily_limit"] == 77  # untouched, still in its own workspace
+    live = sorted(a["email"] for a in control.accounts(workspace_id=INITECH_WORKSPACE))
+    assert live == [MICHAEL, SAMIR]  # the tenant's other mailboxes were created
