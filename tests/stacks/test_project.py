@@ -29,7 +29,7 @@ def project_dir(tmp_path: Path) -> Path:
     directory = make_project(tmp_path / "project")
     tenants = directory / "specs" / "tenants"
     shutil.copy(REPO / "specs" / "tenants" / "acme.yaml", tenants)
-    shutil.copy(REPO / "specs" / "examples" / "initech.yaml", tenants)
+    shutil.copy(REPO / "specs" / "tenants" / "initech.yaml", tenants)
     (directory / "stacks.yaml").write_text("apiVersion: mailfleet/v1\nstacks: {}\nconfig: {}\n")
     (tmp_path / "backend").mkdir()
     return directory
