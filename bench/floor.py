@@ -90,11 +90,13 @@ def declare_floor() -> None:
         component = Tenant(tenant.name)
         client = FloorResource(
             f"{tenant.name}-client",
-            {"tenant": tenant.name, "name": tenant.client.name, "email": tenant.client.email},
+            {"tenant": tenant.name, "name": tenant.smartlead_client.name, "email": tenant.smartlead_client.email},
             pulumi.ResourceOptions(parent=component),
         )
         for mailbox in tenant.mailboxes:
-            props = mailbox_props(tenant, mailbox, client.client_id)
+            props = mailbox_props(
+                tenant, mailbox, {"client_id": client.client_id, "client_email": tenant.smartlead_client.email}
+            )
             props["password"] = password
             boxes[mailbox.email] = FloorResource(
                 mailbox.email,

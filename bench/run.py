@@ -31,7 +31,7 @@ from typing import Any
 from bench.floor import FLOOR_PROGRAM
 from bench.quota import SHARE_TARGET, QuotaUse, quota_use
 from mailfleet.deepcheck import DEFAULT_DEEP_BUDGET
-from mailfleet.emulator.testing import RunningEmulator, running_emulator
+from mailfleet.emulator.testing import RunningEmulator, RunningInstantlyEmulator, running_emulator
 from mailfleet.health.gather import DEFAULT_DETAIL_BUDGET as HEALTH_DETAIL_BUDGET
 from mailfleet.testing.projects import REPO, mailfleet_command, make_project, project_cli, pulumi_bin
 from mailfleet.testing.synthetic import PASSWORD_ENV, TAGS, bench_password, write_specs
@@ -101,7 +101,9 @@ class Stack:
     def pulumi(self, *args: str) -> list[str]:
         return [str(self.cli.binary_dir / "pulumi"), *args, "--non-interactive", "--stack", self.cli.stack]
 
-    def measure(self, op: str, command: Sequence[str], emulator: RunningEmulator | None) -> Measurement:
+    def measure(
+        self, op: str, command: Sequence[str], emulator: RunningEmulator | RunningInstantlyEmulator | None
+    ) -> Measurement:
         if emulator is not None:
             emulator.control.clear_requests()
         log = self.logs / f"{self.kind}-{self.mailboxes}-{op.replace(' ', '_')}"
@@ -465,16 +467,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--shard-group", type=int, default=50, help="shards stage: tenants per stack")
     parser.add_argument("--shard-rate", default="60/6", help="shards stage: the quota, compressed (N/SECONDS)")
+    parser.add_argument("--instantly-tenants", type=int, default=10, help="instantly stage: workspaces (tenants)")
+    parser.add_argument("--instantly-per-tenant", type=int, default=100, help="instantly stage: mailboxes each")
     parser.add_argument("--parallel", type=int, default=4, help="stacks run at a time by the fan-out commands")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs of every command)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
-STAGES = ("single", "stacks", "pr", "nightly", "shards")
+STAGES = ("single", "stacks", "pr", "nightly", "shards", "instantly")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bench import instantly as instantly_stage
     from bench import stacks as multi
 
     args = parse_args(argv)
@@ -492,6 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit: LimitRun | None = None
     multi_results: list[multi.Op] = []
     shards: multi.Shards | None = None
+    instantly_results: list[Measurement] = []
     with (
         work_directory(args.keep) as work,
         running_emulator(work / "emulator.sqlite3", rate_limit="100000/1", extra_args=["--quiet"]) as emulator,
@@ -516,7 +522,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 work / "shards", emulator, args.shard_tenants, args.shard_group, args.parallel, args.shard_rate
             )
             multi_results += shard_ops
-    missed = misses(results, limit) + multi.misses(multi_results, shards)
+        if "instantly" in stages:
+            instantly_results = instantly_stage.stage_instantly(
+                work / "instantly", args.instantly_tenants, args.instantly_per_tenant
+            )
+    missed = misses(results, limit) + multi.misses(multi_results, shards) + instantly_stage.misses(instantly_results)
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -531,6 +541,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rate_limited_up": asdict(limit) if limit else None,
         "stages": stages,
         "stacks": multi.as_json(multi_results, shards),
+        "instantly": instantly_stage.as_json(instantly_results),
         "targets_missed": missed,
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n")
@@ -538,6 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table(results, limit))
     if multi_results or shards:
         print("\n" + multi.table(multi_results, shards))
+    if instantly_results:
+        print("\n" + instantly_stage.table(instantly_results))
     print(f"\nmachine: {report['machine']}; bench took {report['bench_seconds']:.0f} s; wrote {args.output}")
     if missed:
         print("\ntargets missed:\n  " + "\n  ".join(missed))

@@ -119,13 +119,23 @@ def command_error_line(error: Exception) -> str:
 
 @dataclass(frozen=True)
 class StackSettings:
-    """The stack's ``mailfleet:`` settings: how to reach Smartlead, and where the specs are."""
+    """The stack's ``mailfleet:`` settings: how to reach Smartlead, and where the specs are. ``connection`` is None
+    on a stack without a Smartlead key (only Instantly tenants); ``smartlead`` says why when it is asked for."""
 
-    connection: ConnectionSettings
+    connection_or_none: ConnectionSettings | None
     # mailfleet:specsDir, relative to the project directory (None: specs/tenants).
     specs_dir: str | None = None
     # Every mailfleet: config value by key without namespace (secrets included: never print this).
     config: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    missing_key: str = ""
+
+    @property
+    def connection(self) -> ConnectionSettings:
+        """The Smartlead settings; SetupError on a stack that has no Smartlead key."""
+        if self.connection_or_none is None:
+            raise SetupError(self.missing_key or "the stack has no Smartlead settings")
+        return self.connection_or_none
 
     def client(self) -> SmartleadClient:
         """A client on the stack's key, sharing its rate-limit window like the provider does."""
@@ -143,10 +153,12 @@ def stack_settings(stack: auto.Stack) -> StackSettings:
             register_secret(item.value)
     values = {key.removeprefix(f"{PROJECT_NAME}:"): item.value for key, item in config.items()}
     try:
-        connection = ConnectionSettings.from_config(values.get)
+        connection: ConnectionSettings | None = ConnectionSettings.from_config(values.get)
+        missing = ""
     except ValueError as error:
-        raise SetupError(f"stack {stack.name!r}: {error}") from None
-    return StackSettings(connection=connection, specs_dir=values.get("specsDir") or None, config=values)
+        # A stack with only Instantly tenants has no Smartlead key: said when something asks for Smartlead.
+        connection, missing = None, f"stack {stack.name!r}: {error}"
+    return StackSettings(connection, values.get("specsDir") or None, values, missing)
 
 
 @contextmanager

@@ -112,12 +112,32 @@ def emulator(
 @main.command()
 @click.option("--client-id", type=int, default=None, help="Export the tenant of this Smartlead client id.")
 @click.option("--all", "export_all", is_flag=True, help="Export every Smartlead client as a tenant.")
+@click.option(
+    "--instantly-workspace",
+    default=None,
+    help="Export this Instantly workspace (the INSTANTLY_API_KEY admin key acting on it) as tenant --tenant.",
+)
+@click.option("--instantly", "instantly_own", is_flag=True, help="Export INSTANTLY_API_KEY's own workspace.")
+@click.option("--tenant", default=None, help="The tenant name of an exported Instantly workspace.")
 @click.option("--out", default="specs/tenants", show_default=True, help="Directory to write tenant files to.")
 @_exits
-def export(client_id: int | None, export_all: bool, out: str) -> int:
-    """Write live accounts as tenant files that validate and adopt with no changes (SMARTLEAD_* settings)."""
-    from mailfleet.export import run_export
+def export(
+    client_id: int | None,
+    export_all: bool,
+    instantly_workspace: str | None,
+    instantly_own: bool,
+    tenant: str | None,
+    out: str,
+) -> int:
+    """Write live accounts as tenant files that validate and adopt with no changes (SMARTLEAD_* settings; for an
+    Instantly workspace INSTANTLY_*)."""
+    from mailfleet.errors import SetupError
+    from mailfleet.export import run_export, run_export_instantly
 
+    if instantly_workspace or instantly_own:
+        if client_id is not None or export_all or not tenant:
+            raise SetupError("an Instantly export takes --tenant NAME, and no --client-id or --all")
+        return run_export_instantly(instantly_workspace, tenant, out)
     return run_export(client_id, export_all, out)
 
 

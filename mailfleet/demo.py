@@ -1,23 +1,29 @@
-"""``make demo``: the example tenants, applied by the real ``pulumi up`` to a local emulator.
+"""``make demo``: the example tenants, applied by the real ``pulumi up`` to local emulators of both vendors.
 
-Steps: start the emulator on the port chosen at set-up (state in ``.mailfleet/emulator.sqlite3``), create or select
-the stacks of ``stacks.yaml`` (one per tenant: ``acme``, ``globex``) on the file backend, set their config (emulator
-URL, API key, a random secret for each password reference of their tenants that has none yet), run ``mailfleet up``
-over them, then print what changed and what now exists in "Smartlead". A checkout that still has the single stack
-``local`` of earlier versions has it moved into the per-tenant stacks first (``mailfleet stacks migrate``).
-The emulator is stopped at the end, also on failure. A second run changes nothing.
+Steps: start the Smartlead and the Instantly emulator on the ports chosen at set-up (state in
+``.mailfleet/emulator.sqlite3`` and ``.mailfleet/instantly.sqlite3``; the workspaces the Instantly tenants name are
+created under the emulator's admin workspace), create or select the stacks of ``stacks.yaml`` (one per tenant:
+``acme``, ``globex``, ``initech``) on the file backend, set their config (each vendor's URL and key only on stacks
+with a tenant of that vendor, a random secret for each password reference that has none yet), run ``mailfleet up``
+over them, preview them again (which must be clean), then print what changed and what now exists in each vendor. A
+checkout that still has the single stack ``local`` of earlier versions has it moved into the per-tenant stacks first
+(``mailfleet stacks migrate``). The emulators are stopped at the end, also on failure. A second run changes nothing.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 
-from mailfleet.emulator.testing import running_emulator
+from mailfleet.emulator.testing import running_emulator, running_instantly_emulator
 from mailfleet.errors import MailfleetError
+from mailfleet.instantly.client import InstantlyClient
 from mailfleet.smartlead.client import SmartleadClient
+from mailfleet.spec.model import Tenant
 from mailfleet.stacks.commands import client_emails, password_keys
 from mailfleet.stacks.fanout import FanOut, run_fanout, summary_text
 from mailfleet.stacks.migrate import apply_migration, plan_migration
@@ -25,6 +31,19 @@ from mailfleet.stacks.project import Project
 from mailfleet.workspace import LocalState, find_project_root
 
 SPECS = "specs/tenants"
+
+
+def print_instantly(console: Console, base_url: str, api_key: str, tenants: Sequence[Tenant]) -> None:
+    table = Table(title="Mailboxes in the Instantly emulator")
+    for column in ("tenant", "email", "provider", "warmup", "daily limit"):
+        table.add_column(column)
+    for tenant in tenants:
+        workspace = tenant.workspace.id if tenant.workspace is not None else None
+        with InstantlyClient(base_url, api_key, workspace_id=workspace) as scoped:
+            for account in sorted(scoped.list_accounts(), key=lambda a: a.email):
+                warmup = "on" if account.warmup_enabled else str(account.warmup_status)
+                table.add_row(tenant.name, account.email, str(account.provider_code), warmup, str(account.daily_limit))
+    console.print(table)
 
 
 def print_summary(console: Console, fan: FanOut, client: SmartleadClient) -> None:
@@ -64,19 +83,36 @@ def migrate_strays(console: Console, project: Project) -> None:
     apply_migration(project, plan, password_keys(project), lambda _line: None, client_emails(project))
 
 
+def instantly_workspaces(tenants: Sequence[Tenant]) -> list[str]:
+    """The workspaces the Instantly tenants reach through the admin key (``workspace: {id: ...}``)."""
+    return sorted({t.workspace.id for t in tenants if t.workspace is not None and t.workspace.id is not None})
+
+
 def run() -> int:
     console = Console()
     state = LocalState(find_project_root())
     project = Project.load(state.root)
-    with running_emulator(state.emulator_db, api_keys=[state.api_key], port=state.emulator_port) as emulator:
-        console.print(f"emulator listening on {emulator.base_url}")
+    tenants = project.tenants()
+    instantly_tenants = [t for t in tenants if t.backend == "instantly"]
+    with (
+        running_emulator(state.emulator_db, api_keys=[state.api_key], port=state.emulator_port) as emulator,
+        running_instantly_emulator(
+            state.instantly_db, api_keys=[state.instantly_api_key], port=state.instantly_port
+        ) as instantly,
+    ):
+        console.print(f"Smartlead emulator listening on {emulator.base_url}")
+        console.print(f"Instantly emulator listening on {instantly.base_url}")
+        for workspace_id in instantly_workspaces(instantly_tenants):
+            instantly.control.add_workspace(id=workspace_id, parent=instantly.workspace_id)
+        # Project.configure takes the Instantly settings from the environment, as `mailfleet stacks configure` does.
+        os.environ.update(INSTANTLY_BASE_URL=instantly.base_url, INSTANTLY_API_KEY=state.instantly_api_key)
         migrate_strays(console, project)
         stacks = project.stacks()
         project.configure(
             stacks,
             base_url=emulator.base_url,
             api_key=state.api_key,
-            tenants=project.tenants(),
+            tenants=tenants,
             fill_secrets=True,
             only_missing=False,
         )
@@ -89,8 +125,16 @@ def run() -> int:
             return 1
         with SmartleadClient(emulator.base_url, state.api_key) as client:
             print_summary(console, fan, client)
+        print_instantly(console, instantly.base_url, state.instantly_api_key, instantly_tenants)
+        check = run_fanout(project, "preview", stacks, reason="the preview after up", report=lambda _line: None)
+        pending = {op: n for op, n in check.totals().items() if op != "same" and n}
+        if not check.ok or pending:
+            console.print(summary_text(check))
+            console.print("[red]the preview after up is not clean[/red]")
+            return 1
+        console.print(f"preview after up on {', '.join(stacks)}: clean ({check.totals().get('same', 0)} unchanged)")
     console.print(
-        "emulator stopped. Keep going: `make emulator` in one shell, `. .mailfleet/env` in another, then "
+        "emulators stopped. Keep going: `make emulator` in one shell, `. .mailfleet/env` in another, then "
         "`pulumi preview --stack acme` or `mailfleet preview`."
     )
     return 0

@@ -19,6 +19,10 @@ from mailfleet.errors import SetupError
 from mailfleet.spec import load_tenants
 
 PROJECT_NAME = "mailfleet"
+INSTANTLY_API_KEY_KEY = f"{PROJECT_NAME}:instantlyApiKey"
+"""Stack config (secret): the Instantly admin/default key, from $INSTANTLY_API_KEY."""
+INSTANTLY_BASE_URL_KEY = f"{PROJECT_NAME}:instantlyBaseUrl"
+"""Stack config: the Instantly API's base URL, from $INSTANTLY_BASE_URL (unset: the client's default)."""
 OFFLINE_ENVIRONMENT = {
     "PULUMI_SKIP_UPDATE_CHECK": "true",
     "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
@@ -88,6 +92,19 @@ class LocalState:
     @property
     def emulator_base_url(self) -> str:
         return f"http://127.0.0.1:{self.emulator_port}/api/v1"
+
+    @property
+    def instantly_api_key(self) -> str:
+        """The demo's Instantly emulator key (its admin workspace)."""
+        return self._read("instantly-api-key")
+
+    @property
+    def instantly_port(self) -> int:
+        return int(self._read("instantly.port"))
+
+    @property
+    def instantly_db(self) -> Path:
+        return self.directory / "instantly.sqlite3"
 
     @property
     def backend_url(self) -> str:
@@ -172,14 +189,27 @@ class PulumiCLI:
         return set(json.loads(output or "{}"))
 
     def configure_stack(
-        self, base_url: str, api_key: str, settings: Mapping[str, str] | None = None, specs: Path | None = None
+        self,
+        base_url: str,
+        api_key: str | None,
+        settings: Mapping[str, str] | None = None,
+        specs: Path | None = None,
+        *,
+        instantly_api_key: str | None = None,
+        instantly_base_url: str | None = None,
     ) -> list[str]:
-        """Select (or create) the stack and point it at a Smartlead: ``mailfleet:baseUrl``, the secret
-        ``mailfleet:apiKey``, further ``mailfleet:`` ``settings``, and a random local-only secret for each password
-        reference in ``specs`` the stack does not hold yet (for the emulator; returns those names)."""
+        """Select (or create) the stack and point it at its vendors: ``mailfleet:baseUrl`` and the secret
+        ``mailfleet:apiKey`` (Smartlead; no key: not set), the secret ``mailfleet:instantlyApiKey`` and
+        ``mailfleet:instantlyBaseUrl`` (Instantly's admin/default key, each only when given), further ``mailfleet:``
+        ``settings``, and a random local-only secret for each password reference in ``specs`` the stack does not
+        hold yet (for the emulator; returns those names). Keys go in through stdin, as secrets."""
         self.select_stack()
-        self.set_config({"mailfleet:baseUrl": base_url, **(settings or {})})
-        self.set_config({"mailfleet:apiKey": api_key}, secret=True)
+        plain = {"mailfleet:baseUrl": base_url, **(settings or {})}
+        if instantly_base_url is not None:
+            plain[INSTANTLY_BASE_URL_KEY] = instantly_base_url
+        self.set_config(plain)
+        keys = {"mailfleet:apiKey": api_key, INSTANTLY_API_KEY_KEY: instantly_api_key}
+        self.set_config({name: key for name, key in keys.items() if key is not None}, secret=True)
         return self.fill_missing_secrets(password_references(specs)) if specs is not None else []
 
     def fill_missing_secrets(self, names: Sequence[str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from mailfleet.spec.model import Tenant as TenantSpec
 from mailfleet.spec.ramps import ramp_to_json
 from mailfleet.stacks.mapping import STACKS_FILE, StackMap, load_stack_map
 from mailfleet.stacks.ownership import foreign_claims
+from mailfleet.vendors import INSTANTLY, backend_input
 from resources.account import declare_account, resolve_reference, stack_account
 from resources.mailbox import Mailbox
 from resources.tag import Tag
@@ -42,8 +44,9 @@ def resolve_password(ref: SecretRef, config: pulumi.Config) -> pulumi.Output[str
     return resolve_reference(ref, config, "a mailbox password reference")
 
 
-def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Output[int]) -> dict[str, Any]:
-    """The Mailbox resource's inputs: every declared field by its key, plus intent. Secret fields are left to
+def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, scope: Mapping[str, Any]) -> dict[str, Any]:
+    """The Mailbox resource's inputs: every declared field by its key, plus intent and the tenant's ``scope`` (its
+    Smartlead client, or its Instantly workspace, see :func:`tenant_scope`). Secret fields are left to
     :func:`secret_props`, which needs the stack's config."""
     props: dict[str, Any] = {"tenant": tenant.name, "email": mailbox.email}
     for key, value in mailbox.settings.items():
@@ -51,17 +54,39 @@ def mailbox_props(tenant: TenantSpec, mailbox: MailboxSpec, client_id: pulumi.Ou
         if field.secret or (field.elide and value == default_of(field, mailbox.email)):
             continue  # an elided default, e.g. a login equal to the address: less state per mailbox
         props[key] = value
-    props.update(
-        ramp=ramp_to_json(mailbox.ramp),
-        on_remove=mailbox.on_remove,
-        client_id=client_id,
-        client_email=tenant.client.email,
-    )
+    props.update(ramp=ramp_to_json(mailbox.ramp), on_remove=mailbox.on_remove, **scope)
     if mailbox.campaigns:
         # Left out when there are none, as check() leaves out the derived campaign fields: less state per mailbox.
         props["campaigns"] = sorted(mailbox.campaigns)
         props["campaign_min_warmup_days"] = tenant.campaign_min_warmup_days
     return props
+
+
+def workspace_input(tenant: TenantSpec) -> dict[str, Any]:
+    """An Instantly tenant's workspace as inputs: its id and/or the reference to its own key (never the key)."""
+    workspace = tenant.workspace
+    if workspace is None:
+        raise pulumi.RunError(f"{tenant.location}: tenant {tenant.name!r} on Instantly declares no workspace")
+    found: dict[str, Any] = {}
+    if workspace.id:
+        found["id"] = workspace.id
+    if workspace.api_key is not None:
+        found["key"] = {workspace.api_key.kind: workspace.api_key.name}
+    return found
+
+
+def tenant_scope(tenant: TenantSpec, component: Tenant) -> dict[str, Any]:
+    """What places the tenant's resources with its vendor: the Smartlead client (a resource of its own, created
+    here), or the Instantly workspace (nothing to create)."""
+    if tenant.backend == INSTANTLY:
+        return {**backend_input(INSTANTLY), "workspace": workspace_input(tenant)}
+    record = tenant.smartlead_client
+    client = TenantClient(
+        f"{tenant.name}-client",
+        {"tenant": tenant.name, "name": record.name, "email": record.email},
+        pulumi.ResourceOptions(parent=component),
+    )
+    return {"client_id": client.client_id, "client_email": record.email}
 
 
 def secret_props(mailbox: MailboxSpec, config: pulumi.Config) -> dict[str, pulumi.Output[str]]:
@@ -90,20 +115,16 @@ def health_report(config: pulumi.Config) -> dict[str, HealthInput]:
 def declare_tenant(
     tenant: TenantSpec, config: pulumi.Config, health: dict[str, HealthInput] | None = None
 ) -> dict[str, Mailbox]:
-    """The tenant's component, client, mailboxes and webhooks; returns its mailboxes by email."""
+    """The tenant's component, client (Smartlead), mailboxes and webhooks; returns its mailboxes by email."""
     component = Tenant(tenant.name)
     mailboxes: dict[str, Mailbox] = {}
-    client = TenantClient(
-        f"{tenant.name}-client",
-        {"tenant": tenant.name, "name": tenant.client.name, "email": tenant.client.email},
-        pulumi.ResourceOptions(parent=component),
-    )
+    scope = tenant_scope(tenant, component)
     plans, pools = plan_from_report(tenant, health or {})  # campaign pools (docs/rotation.md)
     for pool in pools:
         if pool.below_target:
             pulumi.log.warn(f"tenant {tenant.name}: pool of {pool.summary()}")
     for mailbox in tenant.mailboxes:
-        props = {**mailbox_props(tenant, mailbox, client.client_id), **secret_props(mailbox, config)}
+        props = {**mailbox_props(tenant, mailbox, scope), **secret_props(mailbox, config)}
         props.update(pool_inputs(tenant, mailbox, plans.get(mailbox.email)))
         verdict = (health or {}).get(mailbox.email.lower()) if tenant.health_gate else None
         if verdict is not None:
@@ -114,6 +135,8 @@ def declare_tenant(
             pulumi.ResourceOptions(parent=component, retain_on_delete=mailbox.on_remove == "retain"),
         )
     for webhook in tenant.webhooks:
+        # An Instantly webhook has one event (validation requires exactly one) and lives in the workspace.
+        where = scope if tenant.backend == INSTANTLY else {"client_id": scope["client_id"]}
         Webhook(
             f"{tenant.name}/{webhook.name}",
             {
@@ -121,7 +144,7 @@ def declare_tenant(
                 "name": webhook.name,
                 "url": webhook.url,
                 "events": sorted(webhook.events),
-                "client_id": client.client_id,
+                **where,
             },
             pulumi.ResourceOptions(parent=component),
         )
@@ -130,16 +153,26 @@ def declare_tenant(
 
 
 def declare_tags(tenants: list[TenantSpec], mailboxes: dict[str, Mailbox]) -> list[Tag]:
-    """One resource per tag name (tags are account-wide in Smartlead), holding the mailboxes that carry it."""
-    names = sorted({tag for tenant in tenants for mailbox in tenant.mailboxes for tag in mailbox.tags})
-    return [
+    """Smartlead: one resource per tag name (tags are account-wide there), holding the mailboxes that carry it.
+    Instantly: one per tenant and tag name (custom tags belong to a workspace)."""
+    smartlead = [tenant for tenant in tenants if tenant.backend != INSTANTLY]
+    names = sorted({tag for tenant in smartlead for mailbox in tenant.mailboxes for tag in mailbox.tags})
+    tags = [
         Tag(
             name,
             # The resource id (the account id) stays known while a mailbox is updated, unlike its outputs.
-            [mailboxes[m.email].id for tenant in tenants for m in tenant.mailboxes if name in m.tags],
+            [mailboxes[m.email].id for tenant in smartlead for m in tenant.mailboxes if name in m.tags],
         )
         for name in names
     ]
+    for tenant in tenants:
+        if tenant.backend != INSTANTLY:
+            continue
+        scope = {**backend_input(INSTANTLY), "workspace": workspace_input(tenant)}
+        for name in sorted({tag for mailbox in tenant.mailboxes for tag in mailbox.tags}):
+            members = [mailboxes[m.email].id for m in tenant.mailboxes if name in m.tags]
+            tags.append(Tag(name, members, scope=scope, resource_name=f"tag:{tenant.name}/{name}"))
+    return tags
 
 
 def record_source_positions_only() -> None:
@@ -197,16 +230,17 @@ def stack_tenants(directory: Path, stack: str) -> list[TenantSpec]:
 
 def refuse_foreign_clients(tenants: list[TenantSpec], stack: str) -> None:
     """Stop before declaring anything when another stack manages one of these tenants' clients (its stack tag)."""
+    tenants = [tenant for tenant in tenants if tenant.client is not None]  # Instantly tenants have a workspace
     try:
-        foreign = foreign_claims([tenant.client.email for tenant in tenants], stack)
+        foreign = foreign_claims([tenant.client.email for tenant in tenants if tenant.client is not None], stack)
     except RuntimeError as error:
         pulumi.log.warn(f"cannot check which stack manages each tenant client: {error}")
         return
     if foreign:
         lines = [
-            f"  {tenant.location}: client {tenant.client.email} is managed by stack {', '.join(foreign[email])}"
+            f"  {tenant.location}: client {email} is managed by stack {', '.join(foreign[email])}"
             for tenant in tenants
-            if (email := tenant.client.email) in foreign
+            if tenant.client is not None and (email := tenant.client.email) in foreign
         ]
         raise pulumi.RunError(
             f"stack {stack!r} declares tenant clients another stack manages; a client belongs to exactly one "

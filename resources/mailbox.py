@@ -47,9 +47,11 @@ from mailfleet.smartlead.models import (
 )
 from mailfleet.spec.model import Ramp
 from mailfleet.spec.ramps import WARMUP_COMPLETE_DAYS, ramp_from_json
+from mailfleet.vendors import BACKEND_KEY, is_instantly
 from resources import connection
 from resources.directory import deep_reads, directory
-from resources.provider import SmartleadProvider, differs
+from resources.instantly import mailbox as instantly_mailbox
+from resources.provider import MailfleetProvider, desired_values, differs
 
 MEMBERSHIP_KEYS = ("attached_campaigns",)
 SECRET_KEYS = tuple(key for key, field in FIELDS.items() if field.secret)
@@ -64,6 +66,8 @@ INTENT_KEYS = (
     "campaign_min_warmup_days",
     "campaign_hold",
     "pool",
+    BACKEND_KEY,
+    instantly_mailbox.WORKSPACE_KEY,
 )
 MANAGED_KEYS = CREDENTIAL_KEYS + SETTINGS_KEYS + WARMUP_KEYS + MEMBERSHIP_KEYS
 # The latest health report's verdict ({class, reason}), for the health gate. Not diffed itself: its effect shows in
@@ -84,7 +88,7 @@ def ramp_position(ramp: Ramp, started_on: date, today: date) -> tuple[int, str]:
     return step.per_day, f"{ramp.name} step {index + 1}/{len(ramp.steps)}: {days} at {step.per_day}/day"
 
 
-def campaign_plan(campaigns: list[int], min_days: int, started_on: date, today: date) -> tuple[list[int], str]:
+def campaign_plan(campaigns: list[Any], min_days: int, started_on: date, today: date) -> tuple[list[Any], str]:
     """Which declared campaigns the mailbox is in today, and why the others are not yet."""
     if not campaigns:
         return [], ""
@@ -124,20 +128,6 @@ def warmup_started_on(account: EmailAccount) -> str | None:
     if account.warmup is not None and account.warmup.warmup_created_at is not None:
         return account.warmup.warmup_created_at.date().isoformat()
     return None
-
-
-def desired_values(props: dict[str, Any]) -> dict[str, Any]:
-    """Every table field the inputs declare, typed (Pulumi numbers arrive as floats), elided defaults filled in."""
-    email = str(props["email"])
-    values: dict[str, Any] = {}
-    for key, field in FIELDS.items():
-        value = props.get(key)
-        if value is None and field.elide:
-            value = default_of(field, email)
-        if value is None:
-            continue
-        values[key] = int(value) if field.kind == "int" else bool(value) if field.kind == "bool" else value
-    return values
 
 
 def account_write(props: dict[str, Any]) -> EmailAccountWrite:
@@ -219,8 +209,15 @@ class ForeignAccountError(Exception):
     """The declared email exists in Smartlead under another tenant's client; it is never adopted."""
 
 
-class MailboxProvider(SmartleadProvider):
-    managed_keys = MANAGED_KEYS + INTENT_KEYS
+class MailboxProvider(MailfleetProvider):
+    """One provider for every vendor: Smartlead here, Instantly in :mod:`resources.instantly.mailbox`, chosen by
+    the resource's ``backend`` input. The sending ramp, the health gate, campaign timing and pools are the same for
+    both and stay here."""
+
+    managed_keys = tuple(dict.fromkeys(MANAGED_KEYS + instantly_mailbox.MANAGED_KEYS + INTENT_KEYS))
+
+    def replace_keys(self, news: dict[str, Any]) -> tuple[str, ...]:
+        return instantly_mailbox.CREDENTIAL_KEYS if is_instantly(news) else ()
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
@@ -228,15 +225,19 @@ class MailboxProvider(SmartleadProvider):
         client_email = inputs.pop(CLIENT_EMAIL_KEY, None)
         failures: list[CheckFailure] = []
         today = clock.today()
+        instantly = is_instantly(news)
         started_text = _olds.get("warmup_started_on") or news.get("warmup_started_on")
-        if not started_text:
+        if not started_text and instantly:
+            started_text, failures = instantly_mailbox.vet_new(news)
+        elif not started_text:
             # A mailbox new to the stack: if it already exists (to be adopted), its ramp day is its real one, and
             # it must belong to this tenant. One shared listing serves every new mailbox; previews with no new
             # mailbox make no request.
             existing = directory.find_email(connection.client(), news["email"])
             if existing is not None and not owned_by_tenant(existing, news.get("client_id"), client_email):
                 failures.append(CheckFailure("email", foreign_account_message(existing, news)))
-            started_text = (warmup_started_on(existing) if existing else None) or today.isoformat()
+            started_text = warmup_started_on(existing) if existing else None
+        started_text = started_text or today.isoformat()
         inputs["warmup_started_on"] = started_text
         started = date.fromisoformat(started_text)
         # The health gate: a critical mailbox keeps yesterday's cap and joins no new campaign.
@@ -249,8 +250,8 @@ class MailboxProvider(SmartleadProvider):
             inputs["max_email_per_day"], inputs["ramp_step"] = pool_cap(
                 news.get("pool"), *hold_cap(held, _olds.get("max_email_per_day"), per_day, step)
             )
-        # Numbers reach providers as floats: campaign ids are integers.
-        campaigns = sorted(int(c) for c in news.get("campaigns") or ())
+        # Numbers reach providers as floats: Smartlead campaign ids are integers, Instantly's are UUID strings.
+        campaigns = sorted(str(c) if instantly else int(c) for c in news.get("campaigns") or ())
         declared_days = news.get("campaign_min_warmup_days")
         min_days = int(declared_days if declared_days is not None else WARMUP_COMPLETE_DAYS)  # 0 is a valid value
         planned, hold = campaign_plan(campaigns, min_days, started, today)
@@ -258,9 +259,13 @@ class MailboxProvider(SmartleadProvider):
         if campaigns or attached or _olds.get("attached_campaigns"):
             # Left out for the many mailboxes that are in no campaign: less state per mailbox.
             inputs.update(campaigns=campaigns, attached_campaigns=attached, campaign_hold=hold)
+        if instantly:
+            instantly_mailbox.check_inputs(_olds, news, inputs)
         return CheckResult(inputs, failures)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        if is_instantly(props):
+            return instantly_mailbox.create(props)
         client = connection.client()
         # The listing check() already made for this new mailbox: no extra request to find it.
         existing = directory.find_email(client, props["email"])
@@ -282,12 +287,16 @@ class MailboxProvider(SmartleadProvider):
         return CreateResult(id_=str(existing.id), outs=self._outputs(props, existing))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if is_instantly(news):
+            return instantly_mailbox.update(id_, olds, news)
         apply_changes(int(id_), olds, news)
         if changed_keys(DEEP_KEYS, olds, news) or changed_keys(WARMUP_KEYS, olds, news):
             deep_reads.resolved(connection.base_url(), int(id_))
         return UpdateResult(outs={**news, "account_id": int(id_)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if is_instantly(props):
+            return instantly_mailbox.read(id_, props, INPUT_KEYS)
         account_id = int(id_)
         deep = deep_reads.wanted(connection.base_url(), account_id)
         account = directory.get(connection.client(), account_id, by_id=deep)
@@ -299,6 +308,8 @@ class MailboxProvider(SmartleadProvider):
         return ReadResult(id_=id_, outs=self._outputs(inputs, account), inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if is_instantly(props):
+            return instantly_mailbox.delete(id_, props)
         client = connection.client()
         policy = props.get("on_remove", "retain")
         try:

@@ -19,7 +19,7 @@ from pulumi.dynamic import (
 from mailfleet.smartlead.models import SmartleadClientRecord
 from resources import connection
 from resources.directory import directory
-from resources.provider import SmartleadProvider
+from resources.provider import MailfleetProvider
 
 MANAGED_KEYS = ("name", "email")
 
@@ -33,7 +33,7 @@ def find_client(*, client_id: int | None = None, email: str | None = None) -> Sm
     return None
 
 
-class TenantClientProvider(SmartleadProvider):
+class TenantClientProvider(MailfleetProvider):
     managed_keys = MANAGED_KEYS
 
     def create(self, props: dict[str, Any]) -> CreateResult:

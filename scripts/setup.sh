@@ -45,7 +45,9 @@ bash scripts/ensure-postgres.sh > "$state/postgres-bin" || : > "$state/postgres-
 [ -s "$state/passphrase" ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > "$state/passphrase"
 [ -s "$state/api-key" ] || .venv/bin/python -m mailfleet.emulator.keys > "$state/api-key"
 [ -s "$state/emulator.port" ] || .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' > "$state/emulator.port"
-chmod 600 "$state/passphrase" "$state/api-key"
+[ -s "$state/instantly-api-key" ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(36))' > "$state/instantly-api-key"
+[ -s "$state/instantly.port" ] || .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' > "$state/instantly.port"
+chmod 600 "$state/passphrase" "$state/api-key" "$state/instantly-api-key"
 mkdir -p "$state/backend" "$state/pulumi-home"
 
 cat > "$state/env" <<ENV
@@ -60,5 +62,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_PYTHON_CMD="$root/.venv/bin/python"
 export SMARTLEAD_BASE_URL="http://127.0.0.1:$(cat "$state/emulator.port")/api/v1"
 export SMARTLEAD_API_KEY="\$(cat "$state/api-key")"
+export INSTANTLY_BASE_URL="http://127.0.0.1:$(cat "$state/instantly.port")/api/v2"
+export INSTANTLY_API_KEY="\$(cat "$state/instantly-api-key")"
 ENV
 log "ready: $("$pulumi_bin/pulumi" version), $(.venv/bin/python --version)"

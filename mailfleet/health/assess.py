@@ -17,8 +17,10 @@ exactly 1 - inbox rate, and the brief's 0.1 % / 0.3 % are Gmail's complaint thre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mailfleet.health.thresholds import INBOX, Finding, HealthClass, Verdict, combine, grade
 from mailfleet.smartlead.models import EmailAccount, WarmupStats
@@ -41,6 +43,9 @@ class ManagedMailbox:
     ramp: Ramp | None = None
     max_email_per_day: int | None = None
     """The daily cap the stack last applied (lower than the ramp's when the health gate held it)."""
+    backend: str = "smartlead"
+    workspace: Mapping[str, Any] | None = field(default=None, compare=False)
+    """An Instantly mailbox's workspace input (its id and key reference, never a key)."""
 
     @property
     def domain(self) -> str:
@@ -133,6 +138,10 @@ class Evidence:
     bounce: Measure | None = None
     dns: DomainAuth | None = None
     placement: Placement | None = None
+    inbox: Measure | None = None
+    """The vendor's own inbox measure when it has one (Instantly's warmup analytics)."""
+    findings: tuple[Finding, ...] = ()
+    """The vendor's own connection and warmup problems (Instantly's account and warmup status)."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +246,7 @@ def needs_detail(account: EmailAccount) -> bool:
 
 def _inbox_measure(evidence: Evidence) -> Measure:
     candidates = [
+        evidence.inbox,
         stats_inbox(evidence.stats) if evidence.stats is not None else None,
         evidence.history.week if evidence.history is not None else None,
         listing_inbox(evidence.account),
@@ -269,6 +279,7 @@ def assess(mailbox: ManagedMailbox, evidence: Evidence, today: date) -> MailboxH
     bounce_rate = bounce.rate if bounce is not None and bounce.status == "ok" else None
     findings = [
         *account_findings(evidence.account),
+        *evidence.findings,
         *grade(inbox.rate, bounce_rate=bounce_rate, spam_rate=None),
         *(evidence.dns.findings() if evidence.dns is not None else ()),
     ]

@@ -15,13 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from mailfleet import vendors
+from mailfleet.errors import SetupError
 from mailfleet.health.assess import DomainAuth, Evidence, MailboxHealth, ManagedMailbox, assess, needs_detail
-from mailfleet.health.bounce import BounceSettings, collect_bounces
+from mailfleet.health.bounce import BounceResult, BounceSettings, collect_bounces
 from mailfleet.health.history import History, Night, inbox_history
+from mailfleet.health.instantly import ClientFactory, gather_instantly
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, WarmupStats
@@ -41,6 +45,8 @@ class GatherOptions:
     bounce: BounceSettings = field(default_factory=BounceSettings)
     dns: DnsChecker | None = None
     """Domain → DNS authentication, for the mailboxes' domains; None: not checked."""
+    instantly: ClientFactory | None = None
+    """Instantly clients per workspace (from the stack's config), for the stack's Instantly mailboxes."""
 
 
 @dataclass(frozen=True)
@@ -54,22 +60,32 @@ class Gathered:
 
 def gather(
     mailboxes: Sequence[ManagedMailbox],
-    client: SmartleadClient,
+    client: SmartleadClient | None,
     today: date,
     history: History | None,
     options: GatherOptions,
     *,
     progress: bool = False,
 ) -> Gathered:
-    accounts = {a.id: a for a in client.list_email_accounts(fetch_campaigns=True)}
-    bounces = collect_bounces(client, mailboxes, accounts, today, options.bounce)
+    others = [m for m in mailboxes if m.backend == vendors.INSTANTLY]
+    mailboxes = [m for m in mailboxes if m.backend != vendors.INSTANTLY]
+    if mailboxes and client is None:
+        raise SetupError("the stack has Smartlead mailboxes but no Smartlead key (mailfleet:apiKey)")
+    # A stack with only Instantly mailboxes asks Smartlead nothing.
+    smartlead = client if mailboxes else None
+    accounts = {a.id: a for a in smartlead.list_email_accounts(fetch_campaigns=True)} if smartlead else {}
+    if smartlead is not None:
+        bounces = collect_bounces(smartlead, mailboxes, accounts, today, options.bounce)
+    else:
+        bounces = BounceResult({}, "none")
     targets = [(m, a.smtp_host if (a := accounts.get(m.account_id)) else None) for m in mailboxes]
+    targets += [(m, None) for m in others]
     domains = options.dns(targets) if options.dns is not None else {}
     earlier = history.nights(today - timedelta(days=HISTORY_DAYS), today) if history is not None else {}
     placements = history.latest_placements() if history is not None else {}
     wanted = [m for m in mailboxes if options.detail or _needs_detail(accounts.get(m.account_id))]
     chosen = wanted if options.detail else wanted[: max(options.detail_budget, 0)]
-    stats = _fetch_stats(client, chosen, progress=progress)
+    stats = _fetch_stats(smartlead, chosen, progress=progress) if smartlead is not None else {}
     results = []
     for mailbox in mailboxes:
         account = accounts.get(mailbox.account_id)
@@ -84,6 +100,14 @@ def gather(
             placement=placements.get(mailbox.email.lower()),
         )
         results.append(assess(mailbox, evidence, today))
+    if others:
+        if options.instantly is None:
+            raise SetupError("the stack has Instantly mailboxes but no Instantly settings were given to health")
+
+        def neutral(mailbox: ManagedMailbox, **vendor: Any) -> Evidence:
+            return Evidence(dns=domains.get(mailbox.domain), placement=placements.get(mailbox.email.lower()), **vendor)
+
+        results += gather_instantly(others, options.instantly, today, neutral)
     fleet = {}
     if history is not None:
         history.record(_nights(results, today))
@@ -100,13 +124,17 @@ def _nights(results: Sequence[MailboxHealth], today: date) -> list[Night]:
     for result in results:
         account = result.evidence.account
         warmup = account.warmup if account is not None else None
+        if warmup is not None:
+            sent, spam = warmup.total_sent_count, warmup.total_spam_count
+        else:  # Instantly: the warmup analytics' totals
+            sent, spam = result.inbox_measure.count, result.inbox_measure.hits
         nights.append(
             Night(
                 night=today,
                 email=result.mailbox.email,
                 account_id=result.mailbox.account_id,
-                warmup_sent=warmup.total_sent_count if warmup is not None else 0,
-                warmup_spam=warmup.total_spam_count if warmup is not None else 0,
+                warmup_sent=sent,
+                warmup_spam=spam,
                 health=result.health.value,
                 reason=result.verdict.reason,
                 bounce_rate=result.bounce_rate,

@@ -8,6 +8,7 @@ what the health gate in the program reads (see ``mailfleet.health.gate``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from mailfleet.health.assess import NOT_ENOUGH_DATA, MailboxHealth, Measure
 from mailfleet.health.bounce import BounceSettings
 from mailfleet.health.gather import DnsChecker, Gathered, GatherOptions, gather
 from mailfleet.health.history import Night, open_history
+from mailfleet.health.instantly import client_factory
 from mailfleet.health.stack import managed_mailboxes
 from mailfleet.health.thresholds import HealthClass, format_percent, thresholds_as_json
 from mailfleet.pools.nights import recent_nights
@@ -72,9 +74,11 @@ def run_health(
         detail=detail,
         bounce=BounceSettings.from_config(config.get),
         dns=_dns_checker(config, project_dir, settings.specs_dir),
+        instantly=client_factory(config.get),
         **({"detail_budget": detail_budget} if detail_budget is not None else {}),
     )
-    with open_history(opened.workspace, config, name) as history, settings.client() as client:
+    smartlead = settings.client() if settings.connection_or_none is not None else None
+    with open_history(opened.workspace, config, name) as history, smartlead or contextlib.nullcontext() as client:
         previous = history.nights(today - timedelta(days=30), today)
         gathered = gather(mailboxes, client, today, history, options, progress=err.is_terminal)
         report = build_report(

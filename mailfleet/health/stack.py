@@ -16,6 +16,7 @@ from mailfleet.automation import command_error_line
 from mailfleet.errors import SetupError
 from mailfleet.health.assess import ManagedMailbox
 from mailfleet.spec.ramps import ramp_from_json
+from mailfleet.vendors import backend_of, is_instantly
 from mailfleet.workspace import PROJECT_NAME
 
 MAILBOX_TYPE_SUFFIX = f"dynamic/{PROJECT_NAME}:Mailbox"
@@ -40,7 +41,8 @@ def _mailbox_outputs(deployment: Mapping[str, Any]) -> Iterator[Mapping[str, Any
 def mailbox_from_outputs(outputs: Mapping[str, Any]) -> ManagedMailbox | None:
     """The fields health needs, and only those (the password and the rest are dropped here)."""
     account_id = outputs.get("account_id")
-    if not isinstance(account_id, int) or not outputs.get("email"):
+    instantly = is_instantly(outputs)
+    if not (isinstance(account_id, int) or instantly) or not outputs.get("email"):
         return None
     started = outputs.get("warmup_started_on")
     ramp_value = outputs.get("ramp")
@@ -54,8 +56,10 @@ def mailbox_from_outputs(outputs: Mapping[str, Any]) -> ManagedMailbox | None:
     return ManagedMailbox(
         tenant=str(outputs.get("tenant") or "?"),
         email=str(outputs["email"]),
-        account_id=account_id,
+        account_id=account_id if isinstance(account_id, int) else 0,  # Instantly accounts have no number
         warmup_started_on=date.fromisoformat(started) if isinstance(started, str) else None,
         ramp=ramp,
         max_email_per_day=cap if isinstance(cap, int) else None,
+        backend=backend_of(outputs),
+        workspace=dict(outputs.get("workspace") or {}) if instantly else None,
     )

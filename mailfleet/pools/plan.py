@@ -19,7 +19,7 @@ from datetime import date
 from mailfleet.health.thresholds import HealthClass
 from mailfleet.pools.nights import Nights
 from mailfleet.pools.standing import Rest, rest_standing
-from mailfleet.spec.model import Mailbox, Pool, Tenant
+from mailfleet.spec.model import CampaignId, Mailbox, Pool, Tenant
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Cap:
 
 @dataclass
 class MailboxPlan:
-    campaigns: set[int] = field(default_factory=set)
+    campaigns: set[CampaignId] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     cap: Cap | None = None
 
@@ -57,7 +57,7 @@ class MailboxPlan:
 
 @dataclass(frozen=True)
 class PoolPlan:
-    campaign: int
+    campaign: CampaignId
     target: int
     active: tuple[str, ...]
     notes: Mapping[str, str]

@@ -21,6 +21,9 @@ from typing import Any
 
 from pulumi.automation.events import StepEventMetadata, StepEventStateMetadata
 
+from mailfleet.spec.model import DEFAULT_BACKEND
+from mailfleet.vendors import backend_of, vendor_name
+
 __all__ = [
     "ACTIONS",
     "REPORTED_KINDS",
@@ -75,6 +78,12 @@ class ResourceChange:
     replace_keys: tuple[str, ...] = ()
     on_remove: str | None = None
     retain_on_delete: bool = False
+    backend: str = DEFAULT_BACKEND
+
+    @property
+    def vendor(self) -> str:
+        """The vendor's name for sentences (``Smartlead``, ``Instantly``)."""
+        return vendor_name(self.backend)
 
     @property
     def reported(self) -> bool:
@@ -100,7 +109,9 @@ class ResourceChange:
         if self.replace_keys:
             data["replace_keys"] = list(self.replace_keys)
         if self.removal_outcome:
-            data["in_smartlead"] = self.removal_outcome
+            data["in_smartlead"] = self.removal_outcome  # the key keeps its name for both vendors (JSON readers)
+        if self.backend != DEFAULT_BACKEND:
+            data["backend"] = self.backend
         return data
 
 
@@ -237,6 +248,7 @@ def _build(
         replace_keys=tuple(sorted(replace_keys)),
         on_remove=str(on_remove) if on_remove else None,
         retain_on_delete=retain_on_delete,
+        backend=backend_of(new_inputs or old_inputs or {}),
     )
 
 

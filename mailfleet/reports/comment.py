@@ -99,7 +99,8 @@ def _summary_sentence(preview: Preview) -> str:
     counts = preview.counts()
     parts = [f"{counts[op]:,} to {op}" for op in ("create", "update", "replace", "delete") if counts[op]]
     if not parts:
-        return "**No changes.** Smartlead already matches the tenant files."
+        vendors = " and ".join(sorted({c.vendor for c in preview.changes})) or "Smartlead"
+        return f"**No changes.** {vendors} already {'match' if ' and ' in vendors else 'matches'} the tenant files."
     tenants = sorted({c.tenant for c in preview.changed() if c.tenant})
     where = f" in {plural(len(tenants), 'tenant')}: {', '.join(tenants[:10])}" if tenants else ""
     more = f" and {len(tenants) - 10:,} more" if len(tenants) > 10 else ""
@@ -110,10 +111,10 @@ def _removal(change: ResourceChange) -> str:
     outcome = change.removal_outcome or "deleted"
     if change.kind == "Mailbox":
         policy = _ON_REMOVE.get(outcome, change.on_remove or "retain")
-        return f": removed from the tenant file; the Smartlead account is **{outcome}** (on_remove: {policy})"
+        return f": removed from the tenant file; the {change.vendor} account is **{outcome}** (on_remove: {policy})"
     if change.kind == "TenantClient":
         return ": removed from the specs; the Smartlead client is **retained** (Smartlead cannot delete clients)"
-    return f": **{outcome}** in Smartlead"
+    return f": **{outcome}** in {change.vendor}"
 
 
 def _change_block(change: ResourceChange) -> str:

@@ -21,7 +21,7 @@ import dataclasses
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +50,7 @@ from mailfleet.reports.coverage import (
     stack_mailboxes,
 )
 from mailfleet.reports.render import code, field_line, plural
+from mailfleet.reports.workspaces import read_workspaces
 from mailfleet.smartlead.models import EmailAccount
 from mailfleet.smartlead.redact import scrub
 from mailfleet.smartlead.shared_listing import (
@@ -58,6 +59,7 @@ from mailfleet.smartlead.shared_listing import (
     read_listing,
     read_request_count,
 )
+from mailfleet.vendors import is_instantly, workspace_name
 
 __all__ = [
     "DRIFT_MARKER",
@@ -87,15 +89,25 @@ class DeclaredMailbox:
 
 @dataclass(frozen=True)
 class UnmanagedAccount:
-    """A live account under a tenant's Smartlead client that nothing declares."""
+    """A live account under a tenant's Smartlead client, or in its Instantly workspace, that nothing declares."""
 
     tenant: str
     email: str
-    account_id: int
-    client_id: int
+    account_id: int | None
+    client_id: int | None
+    workspace: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"email": self.email, "account_id": self.account_id, "client_id": self.client_id}
+        found: dict[str, Any] = {"email": self.email, "account_id": self.account_id, "client_id": self.client_id}
+        if self.workspace is not None:
+            found["workspace"] = self.workspace
+        return found
+
+    @property
+    def where(self) -> str:
+        if self.workspace is not None:
+            return "in this tenant's Instantly workspace"
+        return f"(Smartlead account {self.account_id}): under this tenant's client"
 
 
 @dataclass(frozen=True)
@@ -113,11 +125,17 @@ class VanishedResource:
 
 @dataclass(frozen=True)
 class Inventory:
-    """What the stack's state declares: mailboxes (with account ids) and each tenant's Smartlead client id."""
+    """What the stack's state declares: mailboxes (with account ids), each tenant's Smartlead client id, and each
+    Instantly tenant's workspace (by the name its provider publishes the listing under)."""
 
     mailboxes: tuple[DeclaredMailbox, ...]
     clients: dict[str, int]
     resources: int
+    workspaces: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_smartlead_mailboxes(self) -> bool:
+        return any(m.account_id is not None for m in self.mailboxes)
 
 
 def _int(value: Any) -> int | None:
@@ -131,6 +149,7 @@ def inventory_from_steps(steps: Iterable[StepEventMetadata]) -> Inventory:
     """The declared mailboxes and tenant clients, from the old (stack) state carried by each step."""
     mailboxes: dict[str, DeclaredMailbox] = {}
     clients: dict[str, int] = {}
+    workspaces: dict[str, str] = {}
     urns: set[str] = set()
     for step in steps:
         kind = resource_kind(step.type)
@@ -143,11 +162,13 @@ def inventory_from_steps(steps: Iterable[StepEventMetadata]) -> Inventory:
         if kind == "Mailbox" and inputs.get("email"):
             account_id = _int(outputs.get("account_id")) or _int(state.id)
             mailboxes[step.urn] = DeclaredMailbox(tenant, str(inputs["email"]), account_id)
+            if is_instantly(inputs) and tenant:
+                workspaces[str(tenant)] = workspace_name(inputs.get("workspace") or {})
         elif kind == "TenantClient" and tenant:
             client_id = _int(outputs.get("client_id")) or _int(state.id)
             if client_id is not None:
                 clients[str(tenant)] = client_id
-    return Inventory(tuple(mailboxes.values()), clients, len(urns))
+    return Inventory(tuple(mailboxes.values()), clients, len(urns), workspaces)
 
 
 @dataclass(frozen=True)
@@ -220,8 +241,10 @@ def build_report(
     steps: Sequence[StepEventMetadata],
     live_accounts: Sequence[EmailAccount],
     declared_emails: Iterable[str] = (),
+    workspace_accounts: Mapping[str, Sequence[str]] | None = None,
 ) -> DriftReport:
-    """Combine a refresh preview's steps with the live account listing (and emails the specs declare)."""
+    """Combine a refresh preview's steps with the live account listings (Smartlead's, and each Instantly
+    workspace's addresses by workspace name) and the emails the specs declare."""
     changes = [change for change in merge_changes(from_event(step) for step in steps) if change.reported]
     inventory = inventory_from_steps(steps)
     live_ids = {account.id for account in live_accounts}
@@ -242,6 +265,12 @@ def build_report(
         for account in live_accounts
         if account.client_id in tenant_of_client and account.from_email.lower() not in known
     ]
+    for tenant, workspace in inventory.workspaces.items():
+        unmanaged += [
+            UnmanagedAccount(tenant, email, None, None, workspace)
+            for email in (workspace_accounts or {}).get(workspace, ())
+            if email.lower() not in known
+        ]
     return DriftReport(
         stack=stack,
         changed=tuple(sorted(changed, key=lambda c: (c.tenant is None, c.tenant or "", c.kind, c.name))),
@@ -272,10 +301,7 @@ def _tenant_lines(report: DriftReport, tenant: str | None, *, markdown: bool) ->
         lines.append(f"- {change.kind} {show(change.name)} changed outside mailfleet (declared -> live):")
         lines += [f"  - {field_line(field, markdown=markdown)}" for field in change.fields]
     for account in (u for u in report.unmanaged if u.tenant == tenant):
-        lines.append(
-            f"- Unmanaged account {show(account.email)} (Smartlead account {account.account_id}): under this "
-            "tenant's client, declared in no tenant file"
-        )
+        lines.append(f"- Unmanaged account {show(account.email)} {account.where}, declared in no tenant file")
     for gone in (v for v in report.vanished if v.tenant == tenant):
         where = f" (Smartlead account {gone.account_id})" if gone.account_id is not None else ""
         lines.append(f"- Vanished {gone.kind} {show(gone.name)}{where}: declared, but no longer in Smartlead")
@@ -382,7 +408,7 @@ def run_drift(
     project_dir = find_pulumi_project()
     opened = open_stack(stack, project_dir)
     settings = stack_settings(opened)
-    base_url = settings.connection.base_url
+    base_url = settings.connection.base_url if settings.connection_or_none is not None else ""
     mailboxes = stack_mailboxes(opened.export_stack().deployment or {})
     location = store_path({**os.environ, **opened.workspace.env_vars, "PULUMI_PROJECT": PROJECT_NAME})
     store = DeepChecks(location) if location is not None else None
@@ -401,13 +427,16 @@ def run_drift(
         }
         steps = run_steps(opened, "preview_refresh", "refreshing (preview only)")
         live = read_listing(shared)
+        workspaces = read_workspaces(shared)
         requests = read_request_count(counter)
+    if live is None and not inventory_from_steps(steps.steps).has_smartlead_mailboxes:
+        live = []  # an Instantly-only stack: nothing to list in Smartlead
     if live is None:
         with progress("listing Smartlead accounts…"), settings.client() as client:
             live = client.list_email_accounts()
             requests += client.request_count
     declared = _declared_in_specs(project_dir, settings.specs_dir)
-    report = build_report(opened.name, steps.steps, live, declared)
+    report = build_report(opened.name, steps.steps, live, declared, workspaces)
     if store is not None:
         store.record(base_url, deep_results(mailboxes, checked, report.changed), started)
         records = store.records(base_url)

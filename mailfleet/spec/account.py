@@ -94,10 +94,12 @@ def account_schema() -> dict[str, Any]:
         "default": [],
         "items": {"type": "integer", "minimum": 1},
     }
+    # The tenant schema leaves a webhook's event names to each backend's branch; this file is Smartlead's.
+    events = {**webhook["properties"]["events"], "items": defs["smartlead_event"]}
     account_webhook = {
         **webhook,
         "description": "A Smartlead webhook at user scope: it sees the events of every client of the account.",
-        "properties": {**webhook["properties"], "url": account_url, "categories": categories},
+        "properties": {**webhook["properties"], "url": account_url, "events": events, "categories": categories},
     }
     return {
         "$schema": tenant["$schema"],

@@ -13,12 +13,14 @@ from pathlib import Path, PurePath
 from typing import Any, cast
 
 from mailfleet.fields import DECLARED_FIELDS, declared_settings
+from mailfleet.spec.backends import backend_of, check_backend
 from mailfleet.spec.errors import Problem, SpecError
 from mailfleet.spec.messages import findings_for as _findings_for
 from mailfleet.spec.messages import path_text, show, suggest
 from mailfleet.spec.model import (
     ClientSpec,
     DnsSettings,
+    InstantlyWorkspace,
     Location,
     Mailbox,
     OnRemove,
@@ -28,6 +30,7 @@ from mailfleet.spec.model import (
     SecretRef,
     Tenant,
     Webhook,
+    campaign_id,
 )
 from mailfleet.spec.pools import build_pools, check_pools
 from mailfleet.spec.ramps import BUILTIN_RAMPS, STANDARD_RAMP_NAME, WARMUP_COMPLETE_DAYS
@@ -40,6 +43,7 @@ SUFFIXES = (".yaml", ".yml")
 
 DEFAULT_ON_REMOVE: OnRemove = "retain"
 SECRET_FIELDS = tuple(f for f in DECLARED_FIELDS if f.secret)
+WORKSPACE_KEY_PATH: JsonPath = ("workspace", "api_key")
 _RAMP_NAME = re.compile(r"[a-z][a-z0-9-]{0,62}")
 _SECRET_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 
@@ -145,6 +149,16 @@ def _list(value: Any, *keys: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _at(value: Any, path: JsonPath) -> Any:
+    """The value at ``path`` (mapping keys and list indexes); None where the file has none."""
+    for part in path:
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list) and part < len(value) else None
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 def _mailboxes(data: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
     for index, mailbox in enumerate(_list(data, "mailboxes")):
         if isinstance(mailbox, dict):
@@ -236,20 +250,28 @@ def _check_dns_domains(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _secret_paths(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
+    """Every secret reference of a file: its path, and what the secret is (for the fix)."""
+    for index, _ in _mailboxes(data):
+        for f in SECRET_FIELDS:
+            if f.spec_path is not None:
+                yield ("mailboxes", index, *f.spec_path), "the password"
+    yield WORKSPACE_KEY_PATH, "the workspace's Instantly API key"
+
+
 def _check_secrets(file: TenantFile, data: dict[str, Any], known: Collection[str]) -> list[Problem]:
     problems = []
     short = {key.rsplit(":", 1)[-1] for key in known}
-    for index, mailbox, spec_path in (
-        (index, mailbox, f.spec_path) for index, mailbox in _mailboxes(data) for f in SECRET_FIELDS if f.spec_path
-    ):
-        key = _dict(mailbox, *spec_path).get("secret")
+    for ref_path, what in _secret_paths(data):
+        ref = _at(data, ref_path)
+        key = ref.get("secret") if isinstance(ref, dict) else None
         if isinstance(key, str) and _SECRET_KEY.fullmatch(key) and key not in known and key not in short:
-            path: JsonPath = ("mailboxes", index, *spec_path, "secret")
+            path: JsonPath = (*ref_path, "secret")
             problems.append(
                 file.problem(
                     path,
                     f"{path_text(path)}: the stack has no secret {key!r}: "
-                    f"run pulumi config set --secret {key} (and give the password)",
+                    f"run pulumi config set --secret {key} (and give {what})",
                 )
             )
     return problems
@@ -289,6 +311,7 @@ def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collectio
                 f"rename the file to '{tenant}.yaml' or write tenant: {stem}",
             )
         )
+    problems += check_backend(file, data)
     problems += _check_ramps(file, data)
     problems += _check_endpoints(file, data)
     problems += _check_dns_domains(file, data)
@@ -356,6 +379,13 @@ def _check_across(files: list[TenantFile], problems_so_far: list[Problem]) -> li
         if file.display not in broken and isinstance(client_email, str):
             clients.setdefault(client_email.strip().lower(), []).append((file, ("client", "email")))
     problems += _duplicates(clients, "client email")
+    # Likewise an Instantly workspace: two tenants in one would list, and delete, each other's mailboxes.
+    workspaces: dict[str, list[tuple[TenantFile, JsonPath]]] = {}
+    for file in files:
+        workspace_id = _dict(file.data, "workspace").get("id")
+        if file.display not in broken and isinstance(workspace_id, str):
+            workspaces.setdefault(workspace_id.lower(), []).append((file, ("workspace", "id")))
+    problems += _duplicates(workspaces, "workspace")
     return problems
 
 
@@ -465,7 +495,7 @@ def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
                 ramp=ramps[_dict(raw, "sending").get("ramp", default_ramp)],
                 on_remove=raw.get("on_remove", on_remove),
                 tags=tuple(str(tag) for tag in _list(raw, "tags")),
-                campaigns=tuple(int(campaign) for campaign in _list(raw, "campaigns")),
+                campaigns=tuple(c for c in map(campaign_id, _list(raw, "campaigns")) if c is not None),
                 location=file.location(("mailboxes", index)),
             )
         )
@@ -482,7 +512,7 @@ def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
     client = _dict(data, "client")
     return Tenant(
         name=str(data["tenant"]),
-        client=ClientSpec(name=str(client["name"]), email=str(client["email"])),
+        client=ClientSpec(name=str(client["name"]), email=str(client["email"])) if client else None,
         mailboxes=tuple(mailboxes),
         webhooks=webhooks,
         on_remove=on_remove,
@@ -492,6 +522,19 @@ def _tenant(file: TenantFile, data: dict[str, Any]) -> Tenant:
         location=file.location(()),
         dns=_dns(data.get("dns", True)),
         pools=build_pools(file, data),
+        backend=backend_of(data),
+        workspace=_workspace(file, data),
+    )
+
+
+def _workspace(file: TenantFile, data: dict[str, Any]) -> InstantlyWorkspace | None:
+    workspace = _dict(data, "workspace")
+    if not workspace:
+        return None
+    return InstantlyWorkspace(
+        id=str(workspace["id"]).lower() if "id" in workspace else None,
+        api_key=_secret_ref(workspace["api_key"]) if "api_key" in workspace else None,
+        location=file.location(("workspace",)),
     )
 
 

@@ -18,10 +18,17 @@ from jsonschema.exceptions import ValidationError
 
 from mailfleet.spec.yamlpos import JsonPath, Mark
 
-_PLAINTEXT_PASSWORD = (
-    "plaintext password: store it as a stack secret (pulumi config set --secret KEY) "
-    "and write {secret: KEY}, or use {env: VAR}"
-)
+_SECRET_KEYS = {"password": "password", "api_key": "API key"}
+"""Keys whose value is a secret reference, and what the secret is: their values are never repeated."""
+
+
+def _plaintext(key: str) -> str:
+    return (
+        f"plaintext {_SECRET_KEYS[key]}: store it as a stack secret (pulumi config set --secret KEY) "
+        "and write {secret: KEY}, or use {env: VAR}"
+    )
+
+
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TYPE_NAMES = {
     "object": "a mapping",
@@ -102,7 +109,7 @@ def _prefix(path: Sequence[str | int]) -> str:
 
 
 def _sensitive(path: Sequence[str | int]) -> bool:
-    return "password" in path
+    return any(key in path for key in _SECRET_KEYS)
 
 
 def _type_message(error: ValidationError, path: JsonPath) -> str:
@@ -110,12 +117,16 @@ def _type_message(error: ValidationError, path: JsonPath) -> str:
     names: list[str] = [expected] if isinstance(expected, str) else list(expected)
     wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
     instance = error.instance
-    if path and path[-1] == "password" and isinstance(instance, str | int | float) and not isinstance(instance, bool):
-        return _prefix(path) + _PLAINTEXT_PASSWORD
+    last = path[-1] if path else None
+    if last in _SECRET_KEYS and isinstance(instance, str | int | float) and not isinstance(instance, bool):
+        return _prefix(path) + _plaintext(str(last))
     if _sensitive(path):
         return f"{_prefix(path)}must be {wanted}"
     hint = ""
-    if "integer" in names and isinstance(instance, str) and instance.strip().lstrip("+-").isdigit():
+    schema_hint = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
+    if schema_hint:
+        hint = f": {schema_hint}"
+    elif "integer" in names and isinstance(instance, str) and instance.strip().lstrip("+-").isdigit():
         hint = " (remove the quotes)"
     elif "string" in names and isinstance(instance, int | float | bool):
         hint = " (put it in quotes)"
@@ -128,11 +139,12 @@ def _range_message(error: ValidationError, path: JsonPath) -> str:
     schema = error.schema if isinstance(error.schema, dict) else {}
     low, high = schema.get("minimum"), schema.get("maximum")
     got = "" if _sensitive(path) else f", not {show(error.instance)}"
+    hint = f": {schema['x-hint']}" if schema.get("x-hint") else ""
     if low is not None and high is not None:
-        return f"{_prefix(path)}must be between {low} and {high}{got}"
+        return f"{_prefix(path)}must be between {low} and {high}{got}{hint}"
     if low is not None:
-        return f"{_prefix(path)}must be at least {low}{got}"
-    return f"{_prefix(path)}must be at most {high}{got}"
+        return f"{_prefix(path)}must be at least {low}{got}{hint}"
+    return f"{_prefix(path)}must be at most {high}{got}{hint}"
 
 
 def _unique_findings(error: ValidationError, path: JsonPath, mark_of: Callable[[JsonPath], Mark]) -> list[Finding]:
@@ -199,7 +211,7 @@ def findings_for(error: ValidationError, mark_of: Callable[[JsonPath], Mark]) ->
         missing = [key for key in required if key not in instance]
         findings = []
         for key in missing:
-            extra = " ({secret: KEY} or {env: VAR})" if key == "password" else ""
+            extra = " ({secret: KEY} or {env: VAR})" if key == "password" else f": {hint}" if hint else ""
             findings.append(Finding(path, False, f"{_prefix(path)}missing required key {key!r}{extra}"))
         return findings
 
@@ -213,6 +225,8 @@ def findings_for(error: ValidationError, mark_of: Callable[[JsonPath], Mark]) ->
         allowed_values: Any = error.validator_value
         options = [str(option) for option in allowed_values]
         near = suggest(instance, options) if isinstance(instance, str) else ""
+        if not near and isinstance(instance, str):
+            near = suggest(instance.casefold(), [option.casefold() for option in options])
         return [
             Finding(
                 path,
@@ -257,13 +271,18 @@ def findings_for(error: ValidationError, mark_of: Callable[[JsonPath], Mark]) ->
         return [Finding(path, False, f"{_prefix(path)}must list at least {count} item{'s' if count != 1 else ''}")]
 
     if keyword == "maxItems":
-        return [Finding(path, False, f"{_prefix(path)}must list at most {error.validator_value} items")]
+        count = error.validator_value
+        most = f"must list at most {count} item{'s' if count != 1 else ''}"
+        return [Finding(path, False, f"{_prefix(path)}{most}" + (f": {hint}" if hint else ""))]
 
-    if keyword == "minProperties" and path and path[-1] == "password":
+    if keyword == "minProperties" and path and path[-1] in _SECRET_KEYS:
         return [Finding(path, False, f"{_prefix(path)}write {{secret: KEY}} or {{env: VAR}}")]
 
-    if keyword == "maxProperties" and path and path[-1] == "password":
+    if keyword == "maxProperties" and path and path[-1] in _SECRET_KEYS:
         return [Finding(path, False, f"{_prefix(path)}give either 'secret' or 'env', not both")]
+
+    if keyword in ("minProperties", "maxProperties") and hint:
+        return [Finding(path, False, f"{_prefix(path)}{hint}")]
 
     if _sensitive(path):
         return [Finding(path, False, f"{_prefix(path)}is not valid ({keyword})")]

@@ -12,6 +12,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 OnRemove = Literal["retain", "suspend", "delete"]
+Backend = Literal["smartlead", "instantly"]
+"""The vendor that runs a tenant's mailboxes (``backend:`` of a tenant file)."""
+DEFAULT_BACKEND: Backend = "smartlead"
+CampaignId = int | str
+"""A campaign: a Smartlead campaign id (an int) or an Instantly campaign id (a UUID string, lowercase)."""
+
+
+def campaign_id(value: Any) -> CampaignId | None:
+    """A campaign id from a tenant file (ints as they are, UUIDs lowercase); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return value.lower() if isinstance(value, str) else None
+
+
 AfterRecovery = Literal["return", "stay"]
 
 #: Pool defaults (the schema's ``default`` values agree: tests/spec/test_schema.py).
@@ -79,7 +95,7 @@ class Ramp:
 class Mailbox:
     """One mailbox with the tenant's ``defaults`` merged in. ``email`` is lowercase.
 
-    ``settings`` holds every declared Smartlead setting by its field key (:data:`mailfleet.fields.FIELDS`):
+    ``settings`` holds every declared setting by its field key (:data:`mailfleet.fields.FIELDS`):
     ``from_name``, ``username`` (the email unless given), ``password`` (a :class:`SecretRef`), ``smtp_host``,
     ``warmup_per_day``, ... Optional fields nobody set are absent.
     """
@@ -89,7 +105,8 @@ class Mailbox:
     ramp: Ramp
     on_remove: OnRemove
     tags: tuple[str, ...]
-    campaigns: tuple[int, ...]
+    campaigns: tuple[CampaignId, ...]
+    """Smartlead: campaign ids (ints); Instantly: campaign UUIDs (strings)."""
     location: Location
 
     @property
@@ -123,6 +140,20 @@ class ClientSpec:
 
 
 @dataclass(frozen=True)
+class InstantlyWorkspace:
+    """``workspace:`` of an Instantly tenant: the Instantly workspace its mailboxes live in (exactly one of the two).
+
+    ``id``: act through the stack's admin key (``mailfleet:instantlyApiKey``), sending ``x-as-workspace: <id>``.
+    ``api_key``: the workspace's own key, a reference like a password (``{secret: K}`` is stack config
+    ``mailfleet:K``).
+    """
+
+    id: str | None
+    api_key: SecretRef | None
+    location: Location
+
+
+@dataclass(frozen=True)
 class DnsSettings:
     """``dns:`` of a tenant file: whether health checks the mailboxes' domains, and the DKIM selectors to try
     (empty: common selectors)."""
@@ -145,7 +176,7 @@ class Pool:
     emails are lowercase. ``rest_per_day`` None: the first step of the mailbox's ramp.
     """
 
-    campaign: int
+    campaign: CampaignId
     active: int
     mailboxes: tuple[str, ...]
     reserves: tuple[str, ...] = ()
@@ -163,10 +194,11 @@ class Pool:
 @dataclass(frozen=True)
 class Tenant:
     """One tenant file. ``on_remove`` is the file's default (``defaults.on_remove``); each mailbox carries
-    its own."""
+    its own. ``client`` is set for Smartlead tenants (required there) and None for Instantly ones; ``workspace``
+    the other way round."""
 
     name: str
-    client: ClientSpec
+    client: ClientSpec | None
     mailboxes: tuple[Mailbox, ...]
     webhooks: tuple[Webhook, ...]
     on_remove: OnRemove
@@ -176,3 +208,12 @@ class Tenant:
     location: Location
     dns: DnsSettings = DnsSettings()
     pools: tuple[Pool, ...] = ()
+    backend: Backend = DEFAULT_BACKEND
+    workspace: InstantlyWorkspace | None = None
+
+    @property
+    def smartlead_client(self) -> ClientSpec:
+        """The Smartlead client of a Smartlead tenant (validation guarantees one); ValueError for Instantly."""
+        if self.client is None:
+            raise ValueError(f"tenant {self.name!r} ({self.backend}) has no Smartlead client")
+        return self.client

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from mailfleet.spec.errors import Problem
 from mailfleet.spec.messages import show
-from mailfleet.spec.model import DEFAULT_AFTER_RECOVERY, DEFAULT_READMIT_AFTER, AfterRecovery, Pool
+from mailfleet.spec.model import (
+    DEFAULT_AFTER_RECOVERY,
+    DEFAULT_READMIT_AFTER,
+    AfterRecovery,
+    CampaignId,
+    Pool,
+    campaign_id,
+)
 
 if TYPE_CHECKING:
     from mailfleet.spec.loader import TenantFile
@@ -55,7 +62,7 @@ def check_pools(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
         if isinstance(mailbox, dict) and isinstance(mailbox.get("email"), str):
             declared[mailbox["email"].lower()] = mailbox
     problems: list[Problem] = []
-    campaigns: dict[int, int] = {}
+    campaigns: dict[CampaignId, int] = {}
     for index, pool in _pools(data):
         where = f"pools[{index}]"
         if ("mailboxes" in pool) == ("tag" in pool):
@@ -87,8 +94,8 @@ def check_pools(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
                         f"{where}.reserves[{position}]: {show(email)} is also one of the pool's mailboxes",
                     )
                 )
-        campaign = pool.get("campaign")
-        if not isinstance(campaign, int) or isinstance(campaign, bool):
+        campaign = campaign_id(pool.get("campaign"))
+        if campaign is None:
             continue
         if campaign in campaigns:
             problems.append(
@@ -100,11 +107,12 @@ def check_pools(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
         campaigns.setdefault(campaign, index)
         for email in [*senders(data, pool), *_emails(pool.get("reserves"))]:
             listed = declared.get(email, {}).get("campaigns")
-            if isinstance(listed, list) and campaign in listed:
+            ids = [campaign_id(item) for item in listed] if isinstance(listed, list) else []
+            if campaign in ids:
                 position = list(declared).index(email)
                 problems.append(
                     file.problem(
-                        ("mailboxes", position, "campaigns", listed.index(campaign)),
+                        ("mailboxes", position, "campaigns", ids.index(campaign)),
                         f"mailboxes[{position}].campaigns: campaign {campaign} is rotated by pools[{index}]; "
                         "remove it here (the pool attaches its senders)",
                     )
@@ -112,11 +120,17 @@ def check_pools(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _campaign(value: Any) -> CampaignId:
+    campaign = campaign_id(value)
+    assert campaign is not None  # validated
+    return campaign
+
+
 def build_pools(file: TenantFile, data: dict[str, Any]) -> tuple[Pool, ...]:
     """The typed pools of a file that passed :func:`check_pools`."""
     return tuple(
         Pool(
-            campaign=int(pool["campaign"]),
+            campaign=_campaign(pool["campaign"]),
             active=int(pool["active"]),
             mailboxes=tuple(senders(data, pool)),
             reserves=tuple(_emails(pool.get("reserves"))),

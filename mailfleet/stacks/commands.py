@@ -96,7 +96,7 @@ def password_keys(project: Project) -> dict[str, set[str]]:
 
 
 def client_emails(project: Project) -> dict[str, str]:
-    return {t.name: t.client.email for t in project.tenants()}
+    return {t.name: t.client.email for t in project.tenants() if t.client is not None}
 
 
 def run_migrate(dry_run: bool, yes: bool) -> int:

@@ -2,8 +2,11 @@
 
 Every stack is created and configured here, from one place: the passphrase secrets provider (or the backend's
 default), ``mailfleet:baseUrl`` and the secret ``mailfleet:apiKey`` (from ``$SMARTLEAD_BASE_URL`` and
-``$SMARTLEAD_API_KEY`` unless given), then the shared ``config:`` of ``stacks.yaml``
-(:meth:`~mailfleet.workspace.PulumiCLI.configure_stack`).
+``$SMARTLEAD_API_KEY`` unless given; the key is required when the stack holds a Smartlead tenant), for a stack that
+holds an Instantly tenant the secret ``mailfleet:instantlyApiKey`` and ``mailfleet:instantlyBaseUrl`` (from
+``$INSTANTLY_API_KEY`` and ``$INSTANTLY_BASE_URL``; the key is required when one of its tenants names its workspace
+by ``id``, acting through that admin key), then the shared ``config:`` of ``stacks.yaml``
+(:meth:`~mailfleet.workspace.PulumiCLI.configure_stack`). A stack never gets a vendor's key it does not use.
 """
 
 from __future__ import annotations
@@ -131,25 +134,31 @@ class Project:
         if not todo:
             return []
         url = base_url or self.mapping.config.get("mailfleet:baseUrl") or os.environ.get("SMARTLEAD_BASE_URL")
-        key = api_key or os.environ.get("SMARTLEAD_API_KEY")
-        if not key:
-            raise SetupError(
-                f"stack(s) {', '.join(todo)} do not exist yet; to create them set SMARTLEAD_API_KEY (the key goes "
-                "into each stack as the secret mailfleet:apiKey)"
-            )
+        key = api_key or os.environ.get("SMARTLEAD_API_KEY") or None
+        instantly_key = os.environ.get("INSTANTLY_API_KEY") or None
+        instantly_url = os.environ.get("INSTANTLY_BASE_URL") or None
         settings = {k: v for k, v in self.mapping.config.items() if k != "mailfleet:baseUrl"}
         specs = list(tenants) or self.tenants()
+        owned = {stack: [t for t in specs if t.name in set(self.tenants_of(stack))] for stack in todo}
+        _refuse_missing_keys(owned, smartlead_key=key, instantly_key=instantly_key)
 
         def one(stack: str) -> None:
             cli = self.cli(stack)
-            cli.configure_stack(url or DEFAULT_BASE_URL, key, settings)
-            own = [t for t in specs if t.name in set(self.tenants_of(stack))]
+            own = owned[stack]
+            instantly = any(t.backend == "instantly" for t in own)
+            cli.configure_stack(
+                url or DEFAULT_BASE_URL,
+                key if _needs_smartlead(own) else None,
+                settings,
+                instantly_api_key=instantly_key if instantly else None,
+                instantly_base_url=instantly_url if instantly else None,
+            )
             if fill_secrets:
                 cli.fill_missing_secrets(
                     [m.password.name for t in own for m in t.mailboxes if m.password.kind == "secret"]
                 )
             if not self.mapping.single:
-                claim(cli, [t.client.email for t in own])
+                claim(cli, [t.client.email for t in own if t.client is not None])
                 self._claim_account(cli)
 
         # Each stack's settings are its own file and backend entry: several stacks are configured at once.
@@ -164,7 +173,7 @@ class Project:
             return
         own = set(self.tenants_of(stack))
         cli = self.cli(stack)
-        claim(cli, [t.client.email for t in self.tenants() if t.name in own])
+        claim(cli, [t.client.email for t in self.tenants() if t.name in own and t.client is not None])
         self._claim_account(cli)
 
     def _claim_account(self, cli: PulumiCLI) -> None:
@@ -197,6 +206,43 @@ class Project:
         if self._tenants is None:
             self._tenants = load_tenants(self.directory / self.specs_dir)
         return self._tenants
+
+
+def _needs_smartlead(tenants: Sequence[Tenant]) -> bool:
+    """A stack needs the Smartlead key when it holds a Smartlead tenant (or no known tenant: as before)."""
+    return not tenants or any(t.backend == "smartlead" for t in tenants)
+
+
+def _needs_instantly_admin(tenants: Sequence[Tenant]) -> list[Tenant]:
+    """The Instantly tenants that act through the stack's admin key (``workspace: {id: ...}``)."""
+    return [t for t in tenants if t.workspace is not None and t.workspace.id is not None]
+
+
+def _refuse_missing_keys(
+    owned: Mapping[str, Sequence[Tenant]], *, smartlead_key: str | None, instantly_key: str | None
+) -> None:
+    """Before creating anything: every key the new stacks need is given, else say which and where it goes."""
+    problems = []
+    smartlead = [stack for stack, own in owned.items() if _needs_smartlead(own)]
+    if smartlead and not smartlead_key:
+        problems.append(
+            f"stack(s) {', '.join(smartlead)} do not exist yet; to create them set SMARTLEAD_API_KEY (the key goes "
+            "into each stack as the secret mailfleet:apiKey)"
+        )
+    admin = {stack: _needs_instantly_admin(own) for stack, own in owned.items()}
+    admin = {stack: tenants for stack, tenants in admin.items() if tenants}
+    if admin and not instantly_key:
+        listed = "; ".join(
+            f"{stack}: " + ", ".join(f"{t.name} ({t.workspace.location if t.workspace else t.location})" for t in ts)
+            for stack, ts in admin.items()
+        )
+        problems.append(
+            "Instantly tenants name their workspace by id, acting through the stack's admin key; set "
+            f"INSTANTLY_API_KEY (it goes into the stack as the secret mailfleet:instantlyApiKey), or give each "
+            f"workspace its own key (workspace: {{api_key: {{secret: KEY}}}}): {listed}"
+        )
+    if problems:
+        raise SetupError("\n".join(problems))
 
 
 ROOT_TYPE = "pulumi:pulumi:Stack"

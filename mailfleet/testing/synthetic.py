@@ -19,6 +19,19 @@ def tenant_name(index: int) -> str:
     return f"t{index:04d}"
 
 
+def mailbox_lines(name: str, index: int, mailboxes: int) -> list[str]:
+    """The ``mailboxes:`` entries of a synthetic tenant: one tag each, the shared password reference."""
+    lines = []
+    for box in range(mailboxes):
+        lines += [
+            f"  - email: box{box:03d}@{name}-mail.example",
+            f"    from_name: Sender {index}-{box}",
+            f"    password: {{env: {PASSWORD_ENV}}}",
+            f"    tags: [{TAGS[box % len(TAGS)]}]",
+        ]
+    return lines
+
+
 def tenant_yaml(index: int, mailboxes: int) -> str:
     name = tenant_name(index)
     lines = [
@@ -33,14 +46,39 @@ def tenant_yaml(index: int, mailboxes: int) -> str:
         "  on_remove: retain",
         "mailboxes:",
     ]
-    for box in range(mailboxes):
-        lines += [
-            f"  - email: box{box:03d}@{name}-mail.example",
-            f"    from_name: Sender {index}-{box}",
-            f"    password: {{env: {PASSWORD_ENV}}}",
-            f"    tags: [{TAGS[box % len(TAGS)]}]",
-        ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + mailbox_lines(name, index, mailboxes)) + "\n"
+
+
+def instantly_workspace_id(index: int) -> str:
+    """A stable UUID-shaped workspace id for synthetic Instantly tenant ``index``."""
+    return f"00000000-0000-4000-8000-{index:012d}"
+
+
+def instantly_tenant_yaml(index: int, mailboxes: int) -> str:
+    """An Instantly tenant: its own workspace (through the admin key), ``mailboxes`` senders, the same two tags."""
+    name = f"i{index:04d}"
+    lines = [
+        "apiVersion: mailfleet/v1",
+        f"tenant: {name}",
+        "backend: instantly",
+        f"workspace: {{id: {instantly_workspace_id(index)}}}",
+        "defaults:",
+        f"  smtp: {{host: smtp.{name}-mail.example, port: 587}}",
+        f"  imap: {{host: imap.{name}-mail.example, port: 993}}",
+        "  warmup: {enabled: true, per_day: 20, rampup: 2, reply_rate: 30}",
+        "  sending: {ramp: standard}",
+        "  on_remove: retain",
+        "mailboxes:",
+    ]
+    return "\n".join(lines + mailbox_lines(name, index, mailboxes)) + "\n"
+
+
+def write_instantly_specs(directory: Path, tenants: int, mailboxes: int) -> list[str]:
+    """Write Instantly tenant files ``i0000`` ..; returns their workspace ids."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for index in range(tenants):
+        (directory / f"i{index:04d}.yaml").write_text(instantly_tenant_yaml(index, mailboxes))
+    return [instantly_workspace_id(index) for index in range(tenants)]
 
 
 def write_specs(directory: Path, tenants: int, mailboxes: int, *, first: int = 0) -> list[str]:

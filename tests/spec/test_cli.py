@@ -33,8 +33,9 @@ def test_invalid_directory_exits_1(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"{tmp_path}/acme.yaml:1:1: missing required key 'client'",
         f"{tmp_path}/acme.yaml:1:1: missing required key 'mailboxes'",
-        f"{tmp_path}/acme.yaml:3:1: unknown key 'bogus' (expected one of: apiVersion, campaign_min_warmup_days, "
-        "client, defaults, dns, health_gate, mailboxes, pools, ramps, tenant, webhooks)",
+        f"{tmp_path}/acme.yaml:3:1: unknown key 'bogus' (expected one of: apiVersion, backend, "
+        "campaign_min_warmup_days, client, defaults, dns, health_gate, mailboxes, pools, ramps, tenant, webhooks, "
+        "workspace)",
     ]
     assert result.stderr == "3 problems in 1 file: invalid\n"
 
@@ -86,3 +87,29 @@ def test_the_account_file_beside_the_directory_is_validated_too(tmp_path: Path) 
     assert result.stdout.startswith(f"{account}:3:50: webhooks[0].events[0]: 'SENT' is not allowed")
     account.write_text("apiVersion: mailfleet/v1\nwebhooks: []\n")
     assert CliRunner().invoke(main, ["validate", str(tenants)]).exit_code == 0
+
+
+def test_the_instantly_example_exits_0(tmp_path: Path) -> None:
+    (tmp_path / "initech.yaml").write_text((EXAMPLES / "initech.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "1 tenant, 3 mailboxes: valid\n"
+
+
+def test_an_instantly_tenant_with_smartlead_keys_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "initech.yaml").write_text(
+        "apiVersion: mailfleet/v1\ntenant: initech\nbackend: instantly\n"
+        "workspace: {id: 5b0c7d2e-3f41-4a8b-9c6d-2e7f8a9b0c1d}\nclient: {name: Initech, email: ops@initech.example}\n"
+        "mailboxes: []\nwebhooks:\n  - {name: crm, url: 'https://h.example/x', events: [email_sent], categories: [X]}"
+        "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/initech.yaml:5:1: client: the instantly backend has no such setting "
+        "(remove it, or use backend: smartlead)",
+        f"{tmp_path}/initech.yaml:8:67: webhooks[0].categories: the instantly backend has no such setting "
+        "(remove it, or use backend: smartlead)",
+    ]
+    assert result.stderr == "2 problems in 1 file: invalid\n"

@@ -18,7 +18,7 @@ from mailfleet.spec import SpecError, load_tenants, validate_directory
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())
-VALID_CASES = {"hidden-and-other-files-ignored"}
+VALID_CASES = {"hidden-and-other-files-ignored", "instantly-valid"}
 
 
 def _known(case: Path) -> list[str] | None:
@@ -55,3 +55,10 @@ def test_passwords_are_never_repeated(case: str, monkeypatch: pytest.MonkeyPatch
     for secret in ("hunter2", "S3cret", "12345678"):
         assert secret not in output
     assert "password" in output
+
+
+def test_a_plaintext_api_key_is_never_repeated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPUS / "instantly-plaintext-api-key")
+    output = "\n".join(str(problem) for problem in validate_directory("."))
+    assert "S3cret" not in output
+    assert "plaintext API key" in output

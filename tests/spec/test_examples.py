@@ -11,6 +11,9 @@ from mailfleet.spec import load_tenants, validate_directory
 
 from .conftest import EXAMPLES
 
+INSTANTLY_EXAMPLE = EXAMPLES / "initech.yaml"
+"""The Instantly tenant of the mixed example fleet (the demo creates it next to the Smartlead ones)."""
+
 
 def test_examples_are_valid() -> None:
     assert validate_directory(EXAMPLES) == []
@@ -36,6 +39,22 @@ def test_examples_point_editors_at_the_schema(path: Path) -> None:
     assert first == "# yaml-language-server: $schema=../tenant.schema.json"
     assert (path.parent / "../tenant.schema.json").resolve().is_file()
     assert not re.search(r"password:\s*[^{\s]", path.read_text(encoding="utf-8"))
+
+
+def test_the_instantly_example() -> None:
+    (initech,) = [tenant for tenant in load_tenants(EXAMPLES) if tenant.source == INSTANTLY_EXAMPLE]
+    assert (initech.name, initech.backend, initech.client) == ("initech", "instantly", None)
+    assert initech.workspace is not None
+    assert initech.workspace.id is not None and initech.workspace.api_key is None  # through the admin key
+    assert len(initech.mailboxes) == 3
+    assert all(m.settings["provider"] == "custom" and m.password.kind == "secret" for m in initech.mailboxes)
+
+
+def test_example_emails_and_tenants_do_not_collide(tmp_path: Path) -> None:
+    """The Instantly example can join specs/tenants (the mixed fleet) without a duplicate."""
+    for path in EXAMPLES.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert validate_directory(tmp_path) == []
 
 
 def test_relative_display_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

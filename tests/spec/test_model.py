@@ -61,8 +61,8 @@ def test_defaults_merge_into_mailboxes(tenant_dir: Path) -> None:
     (tenant,) = load_tenants(tenant_dir)
     jane, john = tenant.mailboxes
     assert tenant.name == "acme"
-    assert tenant.client.name == "Acme Corp"
-    assert tenant.client.email == "ops@acme.example"
+    assert tenant.smartlead_client.name == "Acme Corp"
+    assert tenant.smartlead_client.email == "ops@acme.example"
     assert tenant.on_remove == "suspend"
     assert tenant.campaign_min_warmup_days == 21
     assert tenant.health_gate is False
@@ -147,3 +147,45 @@ def test_tenant_without_mailboxes_is_valid(tmp_path: Path) -> None:
     )
     (tenant,) = load_tenants(tmp_path)
     assert tenant.mailboxes == ()
+
+
+def test_an_instantly_tenant(tmp_path: Path) -> None:
+    from mailfleet.spec.model import InstantlyWorkspace
+
+    corpus = Path(__file__).parent / "corpus" / "instantly-valid"
+    (tenant,) = load_tenants(corpus)
+    assert tenant.backend == "instantly"
+    assert tenant.client is None
+    assert tenant.workspace == InstantlyWorkspace(
+        id="5b0c7d2e-3f41-4a8b-9c6d-2e7f8a9b0c1d", api_key=None, location=Location(str(corpus / "initech.yaml"), 4, 12)
+    )
+    with pytest.raises(ValueError, match="'initech' \\(instantly\\) has no Smartlead client"):
+        _ = tenant.smartlead_client
+    peter, samir = tenant.mailboxes
+    assert peter.campaigns == ("3d5e7f90-1a2b-4c3d-9e8f-0a1b2c3d4e5f",)
+    assert peter.settings["provider"] == "google"
+    assert samir.settings["provider"] == "custom"
+    assert samir.secret_refs() == (SecretRef("env", "SAMIR_PASSWORD"), SecretRef("secret", "initech-samir-imap"))
+    (pool,) = tenant.pools
+    assert pool.campaign == "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    assert pool.mailboxes == ("peter@initech.example", "samir@initech.example")
+
+
+def test_workspace_by_key_and_ids_lowercase(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(
+        "apiVersion: mailfleet/v1\ntenant: w\nbackend: instantly\nworkspace: {api_key: {env: W_KEY}}\n"
+        "mailboxes:\n  - email: a@w.example\n    from_name: A\n    password: {secret: k}\n"
+        "    smtp: {host: s.w.example, port: 465}\n    imap: {host: i.w.example, port: 993}\n"
+        "    campaigns: [3D5E7F90-1A2B-4C3D-9E8F-0A1B2C3D4E5F]\n",
+        encoding="utf-8",
+    )
+    (tenant,) = load_tenants(tmp_path)
+    assert tenant.workspace is not None
+    assert (tenant.workspace.id, tenant.workspace.api_key) == (None, SecretRef("env", "W_KEY"))
+    assert tenant.mailboxes[0].campaigns == ("3d5e7f90-1a2b-4c3d-9e8f-0a1b2c3d4e5f",)
+
+
+def test_a_smartlead_tenant_has_no_workspace(tenant_dir: Path) -> None:
+    (tenant,) = load_tenants(tenant_dir)
+    assert (tenant.backend, tenant.workspace) == ("smartlead", None)
+    assert tenant.client is tenant.smartlead_client

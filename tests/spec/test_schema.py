@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from mailfleet.fields import DECLARED_FIELDS, EMAIL_DEFAULT, REQUIRED, SECTIONS, Field
+from mailfleet.fields import FIELDS as FIELDS_BY_KEY
 from mailfleet.spec import loader
 from mailfleet.spec.schema import is_email, is_http_url, load_schema, schema_path, schema_text, validator
 
@@ -128,7 +129,7 @@ def test_ranges() -> None:
 
 
 def test_webhook_events_are_the_real_smartlead_list() -> None:
-    events = set(load_schema()["$defs"]["webhook"]["properties"]["events"]["items"]["enum"])
+    events = set(load_schema()["$defs"]["smartlead_event"]["enum"])
     assert {"EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY", "EMAIL_BOUNCE"} <= events
     assert not events & {"EMAIL_OPENED", "EMAIL_REPLIED", "EMAIL_BOUNCED", "LEAD_REPLIED", "SENT", "OPENED"}
 
@@ -186,3 +187,75 @@ def test_a_rest_level_is_in_a_ramp_steps_range() -> None:
     rest = defs["pool"]["properties"]["rest_per_day"]
     step = defs["ramp"]["items"]["properties"]["per_day"]
     assert (rest["minimum"], rest["maximum"]) == (step["minimum"], step["maximum"])
+
+
+def _branch(name: str) -> dict[str, Any]:
+    (conditional,) = load_schema()["allOf"]
+    assert conditional["if"] == {"properties": {"backend": {"const": "instantly"}}, "required": ["backend"]}
+    branch: dict[str, Any] = conditional[name]
+    return branch
+
+
+def test_backend_agrees_with_the_model() -> None:
+    from mailfleet.spec.backends import BACKENDS
+    from mailfleet.spec.model import DEFAULT_BACKEND
+
+    backend = load_schema()["properties"]["backend"]
+    assert tuple(backend["enum"]) == BACKENDS
+    assert backend["default"] == DEFAULT_BACKEND
+    assert "client" not in load_schema()["required"]  # required per backend, below
+    assert _branch("then")["required"] == ["workspace"]
+    assert _branch("else")["required"] == ["client"]
+
+
+def test_workspace_agrees_with_the_model() -> None:
+    import dataclasses
+
+    from mailfleet.spec.model import InstantlyWorkspace
+
+    workspace = load_schema()["$defs"]["workspace"]
+    names = {f.name for f in dataclasses.fields(InstantlyWorkspace)} - {"location"}
+    assert set(workspace["properties"]) == names
+    assert (workspace["minProperties"], workspace["maxProperties"]) == (1, 1)  # exactly one of id / api_key
+    assert workspace["properties"]["api_key"]["$ref"] == "#/$defs/secret_ref"
+    assert load_schema()["properties"]["workspace"]["$ref"] == "#/$defs/workspace"
+
+
+def test_campaigns_and_events_follow_the_backend() -> None:
+    defs = load_schema()["$defs"]
+    by_branch = {"then": "instantly", "else": "smartlead"}
+    for branch, backend in by_branch.items():
+        campaign, event = f"{backend}_campaign", f"{backend}_event"
+        properties = _branch(branch)["properties"]
+        mailbox = properties["mailboxes"]["items"]["properties"]
+        assert mailbox["campaigns"]["items"] == {"$ref": f"#/$defs/{campaign}"}
+        assert properties["pools"]["items"]["properties"]["campaign"] == {"$ref": f"#/$defs/{campaign}"}
+        events = properties["webhooks"]["items"]["properties"]["events"]
+        assert events["items"] == {"$ref": f"#/$defs/{event}"}
+        assert event in defs and campaign in defs
+    assert _branch("then")["properties"]["webhooks"]["items"]["properties"]["events"]["maxItems"] == 1
+    instantly = set(defs["instantly_event"]["enum"])
+    assert {"all_events", "email_sent", "reply_received", "email_link_clicked", "lead_interested"} <= instantly
+    assert "link_clicked" not in instantly  # the payload's name; the subscription is email_link_clicked
+
+
+def test_instantly_rampup_is_within_the_common_range() -> None:
+    from mailfleet.instantly.fields import WARMUP_INCREMENT_MAX
+
+    defs = load_schema()["$defs"]
+    assert defs["instantly_rampup"]["maximum"] == WARMUP_INCREMENT_MAX
+    then = _branch("then")["properties"]
+    for where in (then["defaults"]["properties"], then["mailboxes"]["items"]["properties"]):
+        assert where["warmup"]["properties"]["rampup"] == {"$ref": "#/$defs/instantly_rampup"}
+    assert defs["instantly_rampup"]["maximum"] == 4 <= defs["warmup"]["properties"]["rampup"]["maximum"]
+
+
+def test_instantly_unsupported_fields_are_schema_fields() -> None:
+    """The keys Instantly refuses exist in the schema (so the refusal, not "unknown key", is what a user sees)."""
+    from mailfleet.spec.backends import UNSUPPORTED
+
+    for backend, keys in UNSUPPORTED.items():
+        for key in keys:
+            field = FIELDS_BY_KEY[key]
+            if field.spec_path is not None:
+                assert _mailbox_property(field.spec_path), (backend, key)
