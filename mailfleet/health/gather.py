@@ -25,6 +25,7 @@ from mailfleet.health.history import History, Night, inbox_history
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, WarmupStats
+from mailfleet.smartlead.shared_listing import shared_run_listing
 
 DEFAULT_DETAIL_BUDGET = 20
 HISTORY_DAYS = 90
@@ -61,7 +62,8 @@ def gather(
     *,
     progress: bool = False,
 ) -> Gathered:
-    accounts = {a.id: a for a in client.list_email_accounts(fetch_campaigns=True)}
+    # In `mailfleet stacks health` every stack reads the run's one listing of the key, not a listing of its own.
+    accounts = {a.id: a for a in shared_run_listing(client)}
     bounces = collect_bounces(client, mailboxes, accounts, today, options.bounce)
     targets = [(m, a.smtp_host if (a := accounts.get(m.account_id)) else None) for m in mailboxes]
     domains = options.dns(targets) if options.dns is not None else {}
