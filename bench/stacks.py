@@ -372,7 +372,7 @@ def stage_shards(
         listing_phase=quota_use(listing, rate_limit),
         by_endpoint=log.counts,
         checkpoint=write.note,
-        stopped_after=timeout if any(run.exit_code == -15 for run in runs) else None,
+        stopped_after=round(seconds, 1) if any(run.exit_code == -15 for run in runs) else None,
     )
     return fleet.results, result
 
