@@ -18,9 +18,11 @@ import math
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -70,19 +72,40 @@ class Measurement:
         return None if self.requests is None else sum(self.requests.values())
 
 
-def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path) -> tuple[float, float, int]:
-    """Run ``command``; (wall seconds, peak RSS in MB of its largest process, exit code). Output goes to ``log``."""
+def run_measured(
+    command: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path, timeout: float | None = None
+) -> tuple[float, float, int]:
+    """Run ``command``; (wall seconds, peak RSS in MB of its largest process, exit code). Output goes to ``log``.
+
+    ``timeout``: stop the command and everything it started (its process group) after that many seconds; the exit
+    code is then the signal's (-15)."""
     with open(log.with_suffix(".out"), "wb") as out, open(log.with_suffix(".err"), "wb") as err:
         started = time.perf_counter()
         process = subprocess.Popen(
-            list(command), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=out, stderr=err
+            list(command),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=timeout is not None,
         )
+        stopper = threading.Timer(timeout, _stop_group, (process.pid,)) if timeout is not None else None
+        if stopper is not None:
+            stopper.start()
         # wait4 returns the child's resource usage, which includes every descendant it waited for (the pulumi CLI
         # waits for its language host and provider processes): ru_maxrss is the largest of them, in KiB on Linux.
         _, status, usage = os.wait4(process.pid, 0)
+        if stopper is not None:
+            stopper.cancel()
         seconds = time.perf_counter() - started
         process.returncode = code = os.waitstatus_to_exitcode(status)
     return seconds, usage.ru_maxrss / 1024, code
+
+
+def _stop_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
 
 
 @dataclass
@@ -469,6 +492,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--shard-rate", default="60/6", help="shards stage: the quota, compressed (N/SECONDS)")
     parser.add_argument("--instantly-tenants", type=int, default=10, help="instantly stage: workspaces (tenants)")
     parser.add_argument("--instantly-per-tenant", type=int, default=100, help="instantly stage: mailboxes each")
+    parser.add_argument(
+        "--shard-timeout",
+        type=float,
+        default=None,
+        help="shards stage: stop the three commands after this many seconds and report what the log holds",
+    )
     parser.add_argument("--parallel", type=int, default=4, help="stacks run at a time by the fan-out commands")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs of every command)")
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -519,7 +548,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if "shards" in stages:
             shard_ops, shards = multi.stage_shards(
-                work / "shards", emulator, args.shard_tenants, args.shard_group, args.parallel, args.shard_rate
+                work / "shards",
+                emulator,
+                args.shard_tenants,
+                args.shard_group,
+                args.parallel,
+                args.shard_rate,
+                timeout=args.shard_timeout,
+                requests_out=args.output.with_name("shards-requests.json"),
             )
             multi_results += shard_ops
         if "instantly" in stages:

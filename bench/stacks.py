@@ -70,11 +70,18 @@ class MultiStack:
     logs: Path
     results: list[Op] = field(default_factory=list)
 
-    def run(self, stage: str, op: str, command: Sequence[str], emulator: RunningEmulator | None) -> Op:
+    def run(
+        self,
+        stage: str,
+        op: str,
+        command: Sequence[str],
+        emulator: RunningEmulator | None,
+        timeout: float | None = None,
+    ) -> Op:
         if emulator is not None:
             emulator.control.clear_requests()
         log = self.logs / f"{stage}-{op.replace(' ', '_').replace('/', '_')}"
-        seconds, rss, code = run_measured(command, cwd=self.directory, env=self.env, log=log)
+        seconds, rss, code = run_measured(command, cwd=self.directory, env=self.env, log=log, timeout=timeout)
         counts = emulator.control.requests(api_key=emulator.api_key).counts if emulator is not None else None
         result = Op(stage, op, self.mailboxes, self.stacks, round(seconds, 2), round(rss, 1), code)
         if counts is not None:
@@ -298,8 +305,11 @@ class Shards:
     seconds: float
     exit_codes: dict[str, int]
     quota: QuotaUse
+    listing_phase: QuotaUse
+    """From the first request to the last listing page: the three commands list the key at once, and wait for it."""
     by_endpoint: dict[str, int]
     checkpoint: str
+    stopped_after: float | None = None
 
 
 SHARD_COMMANDS = (
@@ -309,11 +319,23 @@ SHARD_COMMANDS = (
 )
 
 
+LISTING_ENDPOINT = "GET /email-accounts/"
+
+
 def stage_shards(
-    work: Path, emulator: RunningEmulator, tenants: int, group: int, parallel: int, rate_limit: str
+    work: Path,
+    emulator: RunningEmulator,
+    tenants: int,
+    group: int,
+    parallel: int,
+    rate_limit: str,
+    *,
+    timeout: float | None = None,
+    requests_out: Path | None = None,
 ) -> tuple[list[Op], Shards]:
     """20,000 mailboxes in stacks of ``group`` tenants: the nightly list-cost commands at once, at a compressed quota,
-    in one shared window."""
+    in one shared window. ``timeout``: stop them after that many seconds (the figures are then of what ran);
+    ``requests_out``: write the request log (time, endpoint, status; no key, no body) there for analysis."""
     emulator.control.reset()
     stacks = math.ceil(tenants / group)
     print(f"bench shards: {tenants * MAILBOXES_PER_TENANT} mailboxes, {stacks} stacks at {rate_limit}", file=sys.stderr)
@@ -327,13 +349,18 @@ def stage_shards(
     with ThreadPoolExecutor(max_workers=len(SHARD_COMMANDS)) as pool:
         runs = list(
             pool.map(
-                lambda item: fleet.run("shards", item[0], mailfleet_command(*item[1], "--parallel", p), None),
+                lambda item: fleet.run("shards", item[0], mailfleet_command(*item[1], "--parallel", p), None, timeout),
                 SHARD_COMMANDS,
             )
         )
     seconds = time.perf_counter() - started
     log = emulator.control.requests(api_key=emulator.api_key)
     emulator.control.set_switch("rate_limit", "100000/1")
+    if requests_out is not None:
+        rows = [{"at": e.at, "endpoint": e.endpoint, "status": e.status} for e in log.entries]
+        requests_out.write_text(json.dumps(rows) + "\n")
+    pages = [e for e in log.entries if e.endpoint == LISTING_ENDPOINT]
+    listing = [e for e in log.entries if pages and e.seq <= pages[-1].seq]
     write = checkpoint(fleet, "g001" if stacks > 1 else TEMPLATE_STACK, "shards")
     result = Shards(
         mailboxes=fleet.mailboxes,
@@ -342,8 +369,10 @@ def stage_shards(
         seconds=round(seconds, 1),
         exit_codes={run.op: run.exit_code for run in runs},
         quota=quota_use(log.entries, rate_limit),
+        listing_phase=quota_use(listing, rate_limit),
         by_endpoint=log.counts,
         checkpoint=write.note,
+        stopped_after=round(seconds, 1) if any(run.exit_code == -15 for run in runs) else None,
     )
     return fleet.results, result
 
@@ -368,6 +397,12 @@ def table(results: Sequence[Op], shards: Shards | None) -> str:
             f"≥ {SHARE_TARGET:.0%} of quota, 0 x 429 | {'yes' if q.met else '**no**'} | used {q.share:.0%} of "
             f"{q.capacity} in {q.span_seconds:.0f} s; 429 at server {q.refused_429}; a real key (60 per 60 s): "
             f"{q.real_key_seconds / 60:.1f} min; {endpoints_text(shards.by_endpoint)} |"
+        )
+        q = shards.listing_phase
+        stopped = f"; stopped after {shards.stopped_after:.0f} s" if shards.stopped_after else ""
+        lines.append(
+            f"| shards | | | the listing phase (first request to the last listing page) | {q.span_seconds:.1f} | | "
+            f"{q.admitted} | | | used {q.share:.0%} of {q.capacity}; 429 at server {q.refused_429}{stopped} |"
         )
     return "\n".join(lines)
 

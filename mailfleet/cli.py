@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
@@ -18,6 +18,7 @@ from mailfleet.deepcheck import DEFAULT_DEEP_BUDGET
 from mailfleet.errors import MailfleetError
 
 P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _exits(func: Callable[P, int]) -> Callable[P, None]:
@@ -141,6 +142,13 @@ def export(
     return run_export(client_id, export_all, out)
 
 
+def deep_budget_option(text: str) -> Callable[[F], F]:
+    """``--deep-budget``: one default (the nightly's) for the single-stack and the many-stack drift."""
+    return click.option(
+        "--deep-budget", type=click.IntRange(min=0), default=DEFAULT_DEEP_BUDGET, show_default=True, help=text
+    )
+
+
 STACK_OPTION = click.option("--stack", default=None, help="Stack name (default: $PULUMI_STACK, else 'local').")
 
 
@@ -149,13 +157,7 @@ STACK_OPTION = click.option("--stack", default=None, help="Stack name (default: 
 @click.option("--json", "json_path", default=None, help="Also write the report as JSON here.")
 @click.option("--markdown", "markdown_path", default=None, help="Also write the report as Markdown here.")
 @click.option("--full", is_flag=True, help="Read every managed account by id too (pages + mailboxes + clients).")
-@click.option(
-    "--deep-budget",
-    type=click.IntRange(min=0),
-    default=DEFAULT_DEEP_BUDGET,
-    show_default=True,
-    help="Accounts to read by id tonight (oldest deep check first), for the fields the listing lacks.",
-)
+@deep_budget_option("Accounts to read by id tonight (oldest deep check first), for the fields the listing lacks.")
 @_exits
 def drift(stack: str | None, json_path: str | None, markdown_path: str | None, full: bool, deep_budget: int) -> int:
     """Report drift between the specs and live accounts. Exit 0 none, 2 drift, 1 error."""
@@ -346,12 +348,15 @@ def stacks_migrate(dry_run: bool, yes: bool) -> int:
 @PARALLEL_OPTION
 @click.option("--json", "json_path", default=None, help="Write the merged report as JSON here.")
 @click.option("--markdown", "markdown_path", default=None, help="Write the merged report as Markdown here.")
+@deep_budget_option("Accounts to read by id tonight over all the stacks together (oldest deep check first).")
 @_exits
-def stacks_drift(stacks: tuple[str, ...], parallel: int, json_path: str | None, markdown_path: str | None) -> int:
+def stacks_drift(
+    stacks: tuple[str, ...], parallel: int, json_path: str | None, markdown_path: str | None, deep_budget: int
+) -> int:
     """mailfleet drift on every stack, one merged report. Exit 0 none, 2 drift, 1 error."""
     from mailfleet.stacks.commands import run_reports
 
-    return run_reports("drift", stacks, parallel, json_path, markdown_path)
+    return run_reports("drift", stacks, parallel, json_path, markdown_path, deep_budget=deep_budget)
 
 
 @stacks_group.command("health")

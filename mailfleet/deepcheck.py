@@ -16,6 +16,11 @@ The file lives in the file backend's directory (``<backend>/.mailfleet/<project>
 backends it lives under ``$PULUMI_HOME/mailfleet/`` on the machine running the commands. Both processes find it from
 ``PULUMI_BACKEND_URL`` (or the CLI's current login) and ``PULUMI_PROJECT``; no new service. Rows are keyed by the
 Smartlead base URL and the account id, which no two stacks share.
+
+Over many stacks (``mailfleet stacks drift``, the nightly) the budget is the run's, not each stack's: the command
+plans one slice over every mailbox of the stacks it runs, oldest check first (:func:`plan_run`), and hands each
+stack's ``mailfleet drift`` its part in a plan file named by ``MAILFLEET_DEEP_PLAN``. 40 stacks then spend 150 by-id
+reads a night, not 6,000, and each mailbox is still deep-checked within ceil(mailboxes / budget) nights.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 DEEP_READ_VARIABLE = "MAILFLEET_DEEP_READ"
+DEEP_PLAN_VARIABLE = "MAILFLEET_DEEP_PLAN"
 ALL = "all"
 STORE_NAME = "deep-checks.sqlite3"
 DAYS_PER_WEEK = 7
@@ -147,6 +153,44 @@ def choose_slice(ids: Iterable[int], records: Mapping[int, CheckRecord], budget:
         return (0, "", rotation) if record is None else (1, record.checked_at.isoformat(), rotation)
 
     return sorted(set(ids), key=order)[: max(budget, 0)]
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """One night's deep checks over the stacks of one run: the run's budget, and which accounts each stack reads."""
+
+    budget: int
+    mailboxes: int
+    """Mailboxes across the run's stacks: the budget covers them all within ceil(mailboxes / budget) nights."""
+    stacks: dict[str, list[int]] = field(default_factory=dict)
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps({"budget": self.budget, "mailboxes": self.mailboxes, "stacks": self.stacks}))
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> RunPlan | None:
+        """The plan of the run this process is a stack of (None outside such a run)."""
+        target = environ.get(DEEP_PLAN_VARIABLE)
+        if not target:
+            return None
+        data = json.loads(Path(target).read_text())  # written by the run's own command, just before
+        stacks = {str(name): [int(i) for i in ids] for name, ids in data["stacks"].items()}
+        return cls(int(data["budget"]), int(data["mailboxes"]), stacks)
+
+    def slice_of(self, stack: str) -> list[int]:
+        """The accounts ``stack`` reads by id tonight: none when the plan does not know it."""
+        return self.stacks.get(stack, [])
+
+
+def plan_run(
+    stacks: Mapping[str, Iterable[int]], records: Mapping[int, CheckRecord], budget: int, now: datetime
+) -> RunPlan:
+    """One slice of ``budget`` accounts over every stack's mailboxes, oldest deep check first, split by stack."""
+    owner = {account_id: stack for stack, ids in stacks.items() for account_id in ids}
+    chosen: dict[str, list[int]] = {stack: [] for stack in stacks}
+    for account_id in choose_slice(owner, records, budget, now):
+        chosen[owner[account_id]].append(account_id)
+    return RunPlan(budget, len(owner), {stack: sorted(ids) for stack, ids in chosen.items()})
 
 
 def nights_for_full_coverage(mailboxes: int, budget: int) -> int | None:

@@ -18,7 +18,8 @@ from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, SmartleadClientRecord
 from mailfleet.smartlead.shared_listing import publish_listing, shared_run_listing
 
-# Long enough to cover one refresh; short enough that a long-lived process does not serve stale data.
+# Long enough to cover one refresh; short enough that a long-lived process does not serve stale data. Within a
+# fan-out run the listing comes from the run's file, which lasts for the whole run (shared_run_listing).
 LISTING_TTL_SECONDS = 300.0
 
 
@@ -34,7 +35,7 @@ class AccountDirectory:
     def _listing(self, client: SmartleadClient) -> dict[int, EmailAccount]:
         with self._lock:
             if self._by_id is None or self._clock() - self._listed_at > LISTING_TTL_SECONDS:
-                accounts = shared_run_listing(client, LISTING_TTL_SECONDS)
+                accounts = shared_run_listing(client)
                 self._by_id = {account.id: account for account in accounts}
                 self._listed_at = self._clock()
                 publish_listing(accounts)

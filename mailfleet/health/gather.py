@@ -29,6 +29,7 @@ from mailfleet.health.instantly import ClientFactory, gather_instantly
 from mailfleet.smartlead.client import SmartleadClient
 from mailfleet.smartlead.errors import NotFoundError
 from mailfleet.smartlead.models import EmailAccount, WarmupStats
+from mailfleet.smartlead.shared_listing import shared_run_listing
 
 DEFAULT_DETAIL_BUDGET = 20
 HISTORY_DAYS = 90
@@ -73,7 +74,8 @@ def gather(
         raise SetupError("the stack has Smartlead mailboxes but no Smartlead key (mailfleet:apiKey)")
     # A stack with only Instantly mailboxes asks Smartlead nothing.
     smartlead = client if mailboxes else None
-    accounts = {a.id: a for a in smartlead.list_email_accounts(fetch_campaigns=True)} if smartlead else {}
+    # In `mailfleet stacks health` every stack reads the run's one listing of the key, not a listing of its own.
+    accounts = {a.id: a for a in shared_run_listing(smartlead)} if smartlead else {}
     if smartlead is not None:
         bounces = collect_bounces(smartlead, mailboxes, accounts, today, options.bounce)
     else:

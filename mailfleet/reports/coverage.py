@@ -82,16 +82,20 @@ class DeepCoverage:
     mailboxes: int
     never_checked: int
     oldest_check: datetime | None
+    run_mailboxes: int | None = None
+    """When the budget is a run's over many stacks (``mailfleet stacks drift``): the mailboxes it covers in all."""
 
     @property
     def nights_for_full_coverage(self) -> int | None:
-        return 1 if self.full else nights_for_full_coverage(self.mailboxes, self.budget or 0)
+        covered = self.mailboxes if self.run_mailboxes is None else self.run_mailboxes
+        return 1 if self.full else nights_for_full_coverage(covered, self.budget or 0)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "fields": list(DEEP_KEYS),
             "full": self.full,
             "budget": self.budget,
+            "run_mailboxes": self.run_mailboxes,
             "checked_tonight": len(self.checked),
             "checked": list(self.checked),
             "mailboxes": self.mailboxes,
@@ -106,9 +110,12 @@ class DeepCoverage:
             head = f"All {self.mailboxes:,} mailboxes were read by id ({fields})."
         else:
             nights = plural(self.nights_for_full_coverage or 0, "night")
+            budget = f"budget {self.budget:,} requests"
+            if self.run_mailboxes is not None:
+                budget += f" for the run's {plural(self.run_mailboxes, 'mailbox', 'mailboxes')} in all its stacks"
             head = (
-                f"{len(self.checked):,} of {self.mailboxes:,} mailboxes were read by id tonight ({fields}; budget "
-                f"{self.budget:,} requests, every mailbox within {nights})."
+                f"{len(self.checked):,} of {self.mailboxes:,} mailboxes were read by id tonight ({fields}; {budget}, "
+                f"every mailbox within {nights})."
             )
         if self.never_checked:
             return f"{head} {self.never_checked:,} have never been deep-checked."
@@ -143,6 +150,7 @@ def coverage_after(
     *,
     full: bool,
     budget: int | None,
+    run_mailboxes: int | None = None,
 ) -> DeepCoverage:
     """The coverage once tonight's checks are recorded (``records``: the bookkeeping after recording)."""
     ids = {m.account_id for m in mailboxes}
@@ -155,4 +163,5 @@ def coverage_after(
         mailboxes=len(ids),
         never_checked=len(ids) - len(seen),
         oldest_check=min(seen) if seen else None,
+        run_mailboxes=run_mailboxes,
     )

@@ -34,6 +34,7 @@ from mailfleet.deepcheck import (
     DEFAULT_DEEP_BUDGET,
     CheckRecord,
     DeepChecks,
+    RunPlan,
     deep_read_value,
     now_utc,
     store_path,
@@ -398,7 +399,8 @@ def run_drift(
     """Refresh-preview the stack, list live accounts, print the report, write JSON/Markdown. Exit 0 / 2.
 
     ``full`` reads every managed account by id as well; otherwise a slice of ``deep_budget`` accounts, oldest
-    deep check first, is read by id.
+    deep check first, is read by id. A stack of a ``mailfleet stacks drift`` run reads the part of the run's one
+    slice its plan gives it instead (``MAILFLEET_DEEP_PLAN``; the run's budget, not ``deep_budget``).
     """
     from mailfleet.automation import find_pulumi_project, open_stack, progress, run_steps, stack_settings
     from mailfleet.workspace import PROJECT_NAME
@@ -414,7 +416,15 @@ def run_drift(
     store = DeepChecks(location) if location is not None else None
     started = now_utc()
     records = store.records(base_url) if store is not None else {}
-    checked = [m.account_id for m in mailboxes] if full else plan_slice(mailboxes, records, deep_budget, started)
+    run_plan = None if full else RunPlan.from_environment()
+    if full:
+        checked = [m.account_id for m in mailboxes]
+    elif run_plan is not None:
+        own = {m.account_id for m in mailboxes}
+        checked = [i for i in run_plan.slice_of(opened.name) if i in own]
+        deep_budget = run_plan.budget
+    else:
+        checked = plan_slice(mailboxes, records, deep_budget, started)
     with tempfile.TemporaryDirectory(prefix="mailfleet-drift-") as scratch:
         # The refresh's provider lists every account once; it leaves that listing here for the report to reuse.
         shared = Path(scratch) / "listing.json"
@@ -442,7 +452,14 @@ def run_drift(
         records = store.records(base_url)
     else:
         records = {i: CheckRecord(i, started, ()) for i in checked}
-    coverage = coverage_after(mailboxes, records, checked, full=full, budget=None if full else deep_budget)
+    coverage = coverage_after(
+        mailboxes,
+        records,
+        checked,
+        full=full,
+        budget=None if full else deep_budget,
+        run_mailboxes=run_plan.mailboxes if run_plan is not None else None,
+    )
     report = dataclasses.replace(
         report, deep=coverage, not_checkable=not_checkable(mailboxes), requests=requests, generated_at=started
     )

@@ -18,7 +18,7 @@ import httpx
 
 from mailfleet import __version__
 from mailfleet.api.client import VendorClient
-from mailfleet.api.ratelimit import RateLimiter, parse_retry_after, shared_limiter
+from mailfleet.api.ratelimit import RateLimiter, limiter_key, parse_retry_after, shared_limiter
 from mailfleet.api.redact import MASK, install_log_filter, redact_url, register_secret
 from mailfleet.api.transport import QueryCredentialTransport, RequestRecord, transport_error
 from mailfleet.smartlead._coerce import as_list, as_mapping, first, unwrap_list, unwrap_object
@@ -110,6 +110,8 @@ class SmartleadClient(VendorClient):
         register_secret(api_key)
         install_log_filter()
         self.base_url = base_url.rstrip("/")
+        self.key_name = limiter_key(self.base_url, api_key)
+        """Which (base URL, key) this client speaks for, as a digest: names what is shared per key."""
         self._limiter = limiter if limiter is not None else shared_limiter(self.base_url, api_key)
         self._retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.request_count = 0

@@ -13,7 +13,6 @@ import fcntl
 import json
 import os
 import pickle
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,21 +69,30 @@ def list_accounts(client: SmartleadClient) -> list[EmailAccount]:
     return client.list_email_accounts(fetch_campaigns=True)
 
 
-def shared_run_listing(client: SmartleadClient, ttl: float = 300.0) -> list[EmailAccount]:
+def run_listing_file(run_file: str, key_name: str) -> Path:
+    """The run's listing of one key: stacks on other keys in the same run list theirs into their own file."""
+    path = Path(run_file)
+    return path.with_name(f"{path.stem}-{key_name[:16]}{path.suffix}")
+
+
+def shared_run_listing(client: SmartleadClient) -> list[EmailAccount]:
     """The account listing, shared by every stack of one fan-out run when ``MAILFLEET_LISTING_CACHE`` names a file.
 
-    ``mailfleet preview``/``up`` and ``mailfleet stacks drift`` point every stack's provider at one file in their own
-    private temporary directory: the first process lists and writes it (under an exclusive lock), the others read it
-    while it is younger than ``ttl`` seconds. Without it, N stacks would list the whole account N times.
+    ``mailfleet preview``/``up`` and ``mailfleet stacks drift``/``health`` point every stack's provider at one file
+    in their own private temporary directory: the first process of the run lists the key and writes it (under an
+    exclusive lock), every later one reads it, for as long as the run lasts: one listing per run and key, however
+    long the fan-out takes. That is safe because a stack reads from it only the accounts it manages, which no other
+    stack of the run writes, and reads them before its own update writes them (tags the run creates are shared
+    through :func:`run_tags`). Without the variable, every process lists for itself.
     """
     target = os.environ.get(LISTING_CACHE_VARIABLE)
     if not target:
         return list_accounts(client)
-    path = Path(target)
+    path = run_listing_file(target, client.key_name)
     with open(path.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            if path.exists() and time.time() - path.stat().st_mtime < ttl:
+            if path.exists():
                 with open(path, "rb") as handle:
                     cached: list[EmailAccount] = pickle.load(handle)  # written by a process of this same run
                 return cached

@@ -23,10 +23,12 @@ from typing import Any
 import click
 
 from mailfleet.automation import stack_name
+from mailfleet.deepcheck import DEEP_PLAN_VARIABLE, DEFAULT_DEEP_BUDGET, RunPlan, nights_for_full_coverage, now_utc
 from mailfleet.errors import SetupError
 from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
 from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE
 from mailfleet.spec.account import account_path
+from mailfleet.stacks.deepplan import plan_deep_checks
 from mailfleet.stacks.fanout import DEFAULT_PARALLEL
 from mailfleet.stacks.migrate import apply_migration, plan_migration
 from mailfleet.stacks.project import Project
@@ -127,7 +129,7 @@ def run_migrate(dry_run: bool, yes: bool) -> int:
 REPORTS = ("drift", "health")
 
 
-def _run_report(report: str, stack: str, scratch: Path) -> tuple[str, int, str, Path]:
+def _run_report(report: str, stack: str, scratch: Path, extra: dict[str, str]) -> tuple[str, int, str, Path]:
     out = scratch / f"{stack}.json"
     command = [sys.executable, "-m", "mailfleet.cli", report, "--stack", stack, "--json", str(out)]
     if report == "drift":
@@ -137,6 +139,7 @@ def _run_report(report: str, stack: str, scratch: Path) -> tuple[str, int, str, 
         **os.environ,
         LISTING_CACHE_VARIABLE: str(scratch / "listing.pickle"),
         RATE_LIMIT_URL_VARIABLE: f"sqlite:///{scratch / 'limiter.sqlite3'}",
+        **extra,
     }
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     return stack, result.returncode, (result.stdout + result.stderr).strip(), out
@@ -157,17 +160,41 @@ def merge_reports(report: str, parts: dict[str, dict[str, Any]]) -> dict[str, An
     return merged
 
 
+def run_deep_summary(plan: RunPlan) -> dict[str, Any]:
+    """The run's deep checks, for the merged drift report."""
+    return {
+        "budget": plan.budget,
+        "mailboxes": plan.mailboxes,
+        "checked_tonight": sum(len(ids) for ids in plan.stacks.values()),
+        "nights_for_full_coverage": nights_for_full_coverage(plan.mailboxes, plan.budget),
+    }
+
+
 def run_reports(
-    report: str, stacks: Sequence[str], parallel: int, json_path: str | None, markdown_path: str | None
+    report: str,
+    stacks: Sequence[str],
+    parallel: int,
+    json_path: str | None,
+    markdown_path: str | None,
+    *,
+    deep_budget: int = DEFAULT_DEEP_BUDGET,
 ) -> int:
     project = Project.load()
     chosen = list(stacks) or project.stacks()
+    parallel = max(1, parallel or DEFAULT_PARALLEL)
     parts: dict[str, dict[str, Any]] = {}
     markdown: list[str] = []
     codes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix=f"mailfleet-{report}-") as scratch:
-        with ThreadPoolExecutor(max_workers=max(1, parallel or DEFAULT_PARALLEL)) as pool:
-            results = list(pool.map(lambda s: _run_report(report, s, Path(scratch)), chosen))
+        extra: dict[str, str] = {}
+        plan = None
+        if report == "drift":
+            # One deep-check budget for the whole run, not one per stack (mailfleet.stacks.deepplan).
+            plan = plan_deep_checks(project, chosen, deep_budget, parallel, now_utc())
+            plan.write(Path(scratch) / "deep-plan.json")
+            extra[DEEP_PLAN_VARIABLE] = str(Path(scratch) / "deep-plan.json")
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            results = list(pool.map(lambda s: _run_report(report, s, Path(scratch), extra), chosen))
         for stack, code, output, out in sorted(results):
             codes[stack] = code
             click.echo(f"== stack {stack} (exit {code})\n{output}")
@@ -178,10 +205,19 @@ def run_reports(
                 markdown.append(md.read_text())
     merged = merge_reports(report, parts)
     merged["exit_codes"] = codes
+    if plan is not None:
+        merged["deep_checks"] = run_deep_summary(plan)
     if json_path:
         Path(json_path).write_text(json.dumps(merged, indent=2) + "\n")
     if markdown_path:
         head = f"## mailfleet {report} over {len(chosen)} stack(s)\n\n"
+        if plan is not None:
+            deep = merged["deep_checks"]
+            head += (
+                f"Deep checks tonight: {deep['checked_tonight']:,} of {deep['mailboxes']:,} mailboxes read by id "
+                f"(one budget of {deep['budget']:,} for the run; every mailbox within "
+                f"{deep['nights_for_full_coverage'] or 0:,} nights).\n\n"
+            )
         Path(markdown_path).write_text(head + "\n".join(markdown))
     worst = 1 if any(c not in (0, 2) for c in codes.values()) else (2 if 2 in codes.values() else 0)
     click.echo(f"mailfleet {report}: {len(chosen)} stack(s), summary {merged['summary']}, exit {worst}")

@@ -32,7 +32,7 @@ def test_a_full_window_without_429_meets_the_target() -> None:
 
 
 def shards(quota: QuotaUse) -> Shards:
-    return Shards(20_000, 40, "60/6", 1.0, {}, quota, {}, "")
+    return Shards(20_000, 40, "60/6", 1.0, {}, quota, quota, {}, "")
 
 
 def test_the_bench_lists_a_low_share_and_a_429_as_missed() -> None:
