@@ -1,6 +1,7 @@
 """What every vendor client does the same way around its HTTP attempts: count and report them, retry them, read
 JSON answers, and run creates that never duplicate. A vendor client subclasses :class:`VendorClient` and supplies
-``_send_once`` (one paced attempt, raising the shared error tree) and the class attributes below.
+the class attributes below and three small hooks: how its query values are written (``_query``), how a request's
+URL is shown in logs and errors (``_shown``), and which error an error status is (``_error``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any, ClassVar, Self, TypeVar
 import httpx
 
 from mailfleet.api.errors import APIError, ServiceError, UnexpectedResponseError
-from mailfleet.api.ratelimit import RateLimiter
+from mailfleet.api.ratelimit import RateLimiter, parse_retry_after
 from mailfleet.api.redact import redact_url
 from mailfleet.api.retry import RetryPolicy, is_ambiguous, is_retryable, is_retryable_unsafe
-from mailfleet.api.transport import RequestRecord
+from mailfleet.api.transport import RequestRecord, transport_error
 
 __all__ = ["VendorClient"]
 
@@ -32,6 +33,8 @@ class VendorClient:
     already_exists: ClassVar[type[APIError]]
     """The error a create answers when the record exists (after an ambiguous attempt: it was ours)."""
     logger: ClassVar[logging.Logger]
+    pause_after_429: ClassVar[float]
+    """How long every thread on the key waits after a 429 that says nothing of when to come back."""
 
     _http: httpx.Client
     _limiter: RateLimiter
@@ -59,10 +62,44 @@ class VendorClient:
 
     # ------------------------------------------------------------------ attempts
 
+    def _query(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The query parameters as the vendor takes them (unset ones left out)."""
+        return {k: v for k, v in params.items() if v is not None}
+
+    def _shown(self, request: httpx.Request) -> str:
+        """The request's URL for logs and errors, every credential masked."""
+        return redact_url(request.url)
+
+    def _error(self, status: int, method: str, shown: str, body: str, *, retry_after: float | None) -> APIError:
+        """The shared tree's error for an error status (>= 400), with the vendor's special cases."""
+        raise NotImplementedError
+
     def _send_once(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
     ) -> httpx.Response:
-        raise NotImplementedError
+        """One paced HTTP attempt; raises the matching error of the shared tree for any failure."""
+        query = self._query(params or {})
+        request = self._http.build_request(method, path.lstrip("/"), params=query or None, json=json)
+        shown = self._shown(request)
+        try:
+            # The slot is held until the response is in: the server counted the request at some moment in between.
+            with self._limiter.request():
+                started = time.monotonic()
+                response = self._http.send(request)
+        except httpx.HTTPError as exc:
+            error = transport_error(exc, method, shown)
+            self._record(method, shown, None, started, str(error))
+            # `from None`: the httpx exception's request is harmless, but keep tracebacks short and clean.
+            raise error from None
+        self._limiter.observe(response.headers)
+        status = response.status_code
+        self._record(method, shown, status, started, None)
+        if status < 400:
+            return response
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if status == 429:
+            self._limiter.pause(retry_after if retry_after is not None else self.pause_after_429)
+        raise self._error(status, method, shown, response.text, retry_after=retry_after)
 
     def _record(self, method: str, shown: str, status: int | None, started: float, error: str | None) -> None:
         self.request_count += 1

@@ -24,13 +24,14 @@ import httpx
 from mailfleet import __version__
 from mailfleet.api.client import VendorClient
 from mailfleet.api.errors import (
+    APIError,
     ConflictError,
     NotFoundError,
 )
 from mailfleet.api.ratelimit import RateLimiter
-from mailfleet.api.redact import install_log_filter, redact_url
+from mailfleet.api.redact import install_log_filter
 from mailfleet.api.retry import RetryPolicy
-from mailfleet.api.transport import HeaderCredentialTransport, RequestRecord, transport_error
+from mailfleet.api.transport import HeaderCredentialTransport, RequestRecord
 from mailfleet.instantly.errors import JobFailedError, JobTimeoutError, error_for_response
 from mailfleet.instantly.models import (
     Account,
@@ -96,6 +97,7 @@ class InstantlyClient(VendorClient):
     vendor = "Instantly"
     already_exists = ConflictError
     logger = logging.getLogger("mailfleet.instantly")
+    pause_after_429 = DEFAULT_429_PAUSE
 
     def __init__(
         self,
@@ -142,29 +144,8 @@ class InstantlyClient(VendorClient):
 
     # ------------------------------------------------------------------ plumbing
 
-    def _send_once(
-        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
-    ) -> httpx.Response:
-        """One paced HTTP attempt; raises the matching error of the shared tree for any failure."""
-        query = {k: v for k, v in (params or {}).items() if v is not None}
-        request = self._http.build_request(method, path.lstrip("/"), params=query or None, json=json)
-        shown = redact_url(request.url)
-        try:
-            # The slot is held until the response is in: the server counted the request at some moment in between.
-            with self._limiter.request():
-                started = time.monotonic()
-                response = self._http.send(request)
-        except httpx.HTTPError as exc:
-            error = transport_error(exc, method, shown)
-            self._record(method, shown, None, started, str(error))
-            raise error from None
-        status = response.status_code
-        self._record(method, shown, status, started, None)
-        if status < 400:
-            return response
-        if status == 429:
-            self._limiter.pause(DEFAULT_429_PAUSE)
-        raise error_for_response(status, method, shown, response.text)
+    def _error(self, status: int, method: str, shown: str, body: str, *, retry_after: float | None) -> APIError:
+        return error_for_response(status, method, shown, body, retry_after=retry_after)
 
     def _object(self, response: httpx.Response) -> Mapping[str, Any]:
         body = self._json(response)

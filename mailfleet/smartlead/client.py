@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -18,9 +17,10 @@ import httpx
 
 from mailfleet import __version__
 from mailfleet.api.client import VendorClient
-from mailfleet.api.ratelimit import RateLimiter, limiter_key, parse_retry_after, shared_limiter
+from mailfleet.api.errors import APIError
+from mailfleet.api.ratelimit import RateLimiter, limiter_key, shared_limiter
 from mailfleet.api.redact import MASK, install_log_filter, redact_url, register_secret
-from mailfleet.api.transport import QueryCredentialTransport, RequestRecord, transport_error
+from mailfleet.api.transport import QueryCredentialTransport, RequestRecord
 from mailfleet.smartlead._coerce import as_list, as_mapping, first, unwrap_list, unwrap_object
 from mailfleet.smartlead.deliverability import HEALTH_METRICS_KEY, MAILBOX_STATISTICS_PAGE, MailboxSends
 from mailfleet.smartlead.errors import (
@@ -91,6 +91,7 @@ class SmartleadClient(VendorClient):
     vendor = "Smartlead"
     already_exists = AlreadyExistsError
     logger = logger
+    pause_after_429 = DEFAULT_429_PAUSE
 
     def __init__(
         self,
@@ -134,42 +135,15 @@ class SmartleadClient(VendorClient):
 
     # ------------------------------------------------------------------ plumbing
 
-    def _url_for_log(self, path: str, params: Mapping[str, Any] | None) -> str:
-        url = httpx.URL(self.base_url + "/" + path.lstrip("/"))
-        query = {k: _query_value(v) for k, v in (params or {}).items()}
-        # Shown as sent, key included (redact_url masks it), so logs tell an unkeyed call from a keyed one.
-        return redact_url(url.copy_merge_params({**query, "api_key": MASK}))
+    def _query(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: _query_value(v) for k, v in params.items() if v is not None}
 
-    def _send_once(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-    ) -> httpx.Response:
-        """One paced HTTP attempt; raises the matching SmartleadError for any failure."""
-        query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
-        shown = self._url_for_log(path, query)
-        try:
-            # The slot is held until the response is in: the server counted the request at some moment in between.
-            with self._limiter.request():
-                started = time.monotonic()
-                response = self._http.request(method, path.lstrip("/"), params=query or None, json=json)
-        except httpx.HTTPError as exc:
-            error = transport_error(exc, method, shown)
-            self._record(method, shown, None, started, str(error))
-            # `from None`: the httpx exception's request is harmless, but keep tracebacks short and clean.
-            raise error from None
-        self._limiter.observe(response.headers)
-        status = response.status_code
-        self._record(method, shown, status, started, None)
-        if status < 400:
-            return response
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
-        if status == 429:
-            self._limiter.pause(retry_after if retry_after is not None else DEFAULT_429_PAUSE)
-        raise error_for_status(status, method, shown, response.text, retry_after=retry_after)
+    def _shown(self, request: httpx.Request) -> str:
+        # Shown as sent, key included (redact_url masks it), so logs tell an unkeyed call from a keyed one.
+        return redact_url(request.url.copy_merge_params({"api_key": MASK}))
+
+    def _error(self, status: int, method: str, shown: str, body: str, *, retry_after: float | None) -> APIError:
+        return error_for_status(status, method, shown, body, retry_after=retry_after)
 
     @staticmethod
     def _decode(response: httpx.Response) -> Any:
