@@ -135,7 +135,9 @@ def postgres_cluster(bin_dir: Path) -> Iterator[Postgres]:
     base = Path(tempfile.mkdtemp(prefix="mailfleet-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:
-        as_user = ["runuser", "-u", "postgres", "--"]
+        # runuser lives in sbin, which a minimal PATH (env -i, cron) leaves out.
+        runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin") or "runuser"
+        as_user = [runuser, "-u", "postgres", "--"]
         base.chmod(0o755)
         shutil.chown(base, "postgres", "postgres")
     data, log = base / "data", base / "server.log"
