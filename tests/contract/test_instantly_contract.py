@@ -1,5 +1,6 @@
-"""One contract for InstantlyClient and the API it talks to: the Instantly emulator, or the real Instantly API when
-``INSTANTLY_API_KEY`` and ``INSTANTLY_BASE_URL`` are set.
+"""One contract for InstantlyClient and the API it talks to: the Instantly emulator, or the real Instantly API with
+``INSTANTLY_CONTRACT=1`` and ``INSTANTLY_API_KEY`` (and optionally ``INSTANTLY_BASE_URL``), the same opt-in as the
+Smartlead suite's: ``.mailfleet/env`` sets the key and URL for the demo's emulator, which is not the real API.
 
 Against the real API only read-only calls run; tests that create data or inject faults take the ``control``
 fixture and are skipped there. Wire details are the ones ``INSTANTLY.md`` decides.
@@ -21,13 +22,12 @@ from mailfleet.api.errors import AuthenticationError, ConflictError, NotFoundErr
 from mailfleet.api.ratelimit import RateLimit, RateLimiter
 from mailfleet.api.redact import scrub
 from mailfleet.emulator.testing import InstantlyControlClient, running_instantly_emulator
-from mailfleet.instantly.client import InstantlyClient
+from mailfleet.instantly.client import DEFAULT_BASE_URL, InstantlyClient
 from mailfleet.instantly.fields import create_body, live_fields, patch_body
 
 pytestmark = pytest.mark.contract
 
-REAL_KEY = os.environ.get("INSTANTLY_API_KEY")
-REAL_URL = os.environ.get("INSTANTLY_BASE_URL")
+REAL_API = os.environ.get("INSTANTLY_CONTRACT") == "1"
 counter = itertools.count(1)
 
 
@@ -47,8 +47,11 @@ class Target:
 
 @pytest.fixture(scope="module")
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    if REAL_KEY and REAL_URL:
-        yield Target(REAL_URL, REAL_KEY)
+    if REAL_API:
+        key = os.environ.get("INSTANTLY_API_KEY")
+        if not key:
+            pytest.skip("INSTANTLY_CONTRACT=1 needs INSTANTLY_API_KEY")
+        yield Target(os.environ.get("INSTANTLY_BASE_URL", DEFAULT_BASE_URL), key)
         return
     db: Path = tmp_path_factory.mktemp("instantly-contract") / "emulator.sqlite3"
     # Jobs long enough to be seen running, short enough for the suite.
