@@ -186,7 +186,8 @@ def run_reports(
     markdown: list[str] = []
     codes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix=f"mailfleet-{report}-") as scratch:
-        extra: dict[str, str] = {}
+        # Drift runs each stack's program, which asks who owns its clients: once for the run instead.
+        extra: dict[str, str] = project.run_claims(chosen, Path(scratch)) if report == "drift" else {}
         plan = None
         if report == "drift":
             # One deep-check budget for the whole run, not one per stack (mailfleet.stacks.deepplan).

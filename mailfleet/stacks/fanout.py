@@ -128,10 +128,11 @@ class _KnownStack(auto.Stack):
         self._mode = StackInitMode.SELECT
 
 
-def _workspace(project: Project, scratch: Path) -> auto.LocalWorkspace:
+def _workspace(project: Project, stacks: Sequence[str], scratch: Path) -> auto.LocalWorkspace:
     """The Automation API workspace of one run: every stack paces in one window of the key (a SQLite file of the run,
-    unless a stack names its own store), reads one account listing and one record of the tags the run created."""
-    env = dict(project.environment)
+    unless a stack names its own store), reads one account listing, one record of the tags the run created and,
+    for a run over many clients, the backend's ownership claims read once (:meth:`Project.run_claims`)."""
+    env = dict(project.environment) | project.run_claims(stacks, scratch)
     env[RATE_LIMIT_URL_VARIABLE] = f"sqlite:///{scratch / 'limiter.sqlite3'}"
     env[LISTING_CACHE_VARIABLE] = str(scratch / "listing.pickle")
     env[TAG_REGISTRY_VARIABLE] = str(scratch / "tags.json")
@@ -189,7 +190,7 @@ def run_fanout(
         tempfile.TemporaryDirectory(prefix="mailfleet-fanout-") as scratch,
         ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="mailfleet-stack") as pool,
     ):
-        workspace = _workspace(project, Path(scratch))
+        workspace = _workspace(project, stacks, Path(scratch))
         futures = {pool.submit(run_one, workspace, stack, operation, refresh): stack for stack in stacks}
         for future in as_completed(futures):
             result = future.result()

@@ -27,7 +27,15 @@ from mailfleet.spec.account import AccountSpec, account_path, load_account
 from mailfleet.spec.loader import tenant_file_names
 from mailfleet.spec.model import Tenant
 from mailfleet.stacks.mapping import StackMap, load_stack_map
-from mailfleet.stacks.ownership import account_owners, claim, claim_account, release_account
+from mailfleet.stacks.ownership import (
+    CLAIMS_FILE_VARIABLE,
+    account_owners,
+    backend_claims,
+    claim,
+    claim_account,
+    release_account,
+    write_run_claims,
+)
 from mailfleet.workspace import PulumiCLI, find_pulumi_project
 
 DEFAULT_SPECS = "specs/tenants"
@@ -175,6 +183,26 @@ class Project:
         cli = self.cli(stack)
         claim(cli, [t.client.email for t in self.tenants() if t.name in own and t.client is not None])
         self._claim_account(cli)
+
+    def run_claims(self, stacks: Sequence[str], scratch: Path) -> dict[str, str]:
+        """The environment that hands a fan-out run's stacks the backend's claims, read once here, when that is
+        cheaper than each stack's program asking per client (:mod:`mailfleet.stacks.ownership`): it costs one call
+        a stack in the backend, asking costs one a client of the run. Empty when not cheaper or the backend cannot
+        say now (each program then asks, and refuses or warns as it would)."""
+        if self.mapping.single:
+            return {}
+        run = {tenant for stack in stacks for tenant in self.tenants_of(stack)}
+        asking = sum(1 for t in self.tenants() if t.name in run and t.client is not None)
+        existing = sorted(self.existing())
+        if asking <= len(existing):
+            return {}
+        try:
+            claims = backend_claims(self.cli(stack) for stack in existing)
+        except RuntimeError:
+            return {}
+        path = scratch / "claims.json"
+        write_run_claims(path, claims)
+        return {CLAIMS_FILE_VARIABLE: str(path)}
 
     def _claim_account(self, cli: PulumiCLI) -> None:
         """Tag the account stack as the manager of the account-wide things; untag a stack that no longer is (its

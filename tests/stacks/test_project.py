@@ -8,13 +8,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mailfleet.errors import SetupError
+from mailfleet.stacks.ownership import CLAIMS_FILE_VARIABLE, claim, client_tag, owners
 from mailfleet.stacks.project import Project
 from mailfleet.testing.projects import REPO, make_project, pulumi_bin
+from mailfleet.workspace import PulumiCLI
 
 pytestmark = pytest.mark.e2e
 
@@ -121,3 +125,49 @@ def test_a_smartlead_stack_still_needs_the_smartlead_key(project_dir: Path, monk
     project = _load(project_dir)
     with pytest.raises(SetupError, match=r"stack\(s\) acme do not exist yet; to create them set SMARTLEAD_API_KEY"):
         project.configure(["acme", "initech"])
+
+
+def test_a_run_over_many_clients_reads_the_backends_claims_once(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(REPO / "specs" / "tenants" / "globex.yaml", project_dir / "specs" / "tenants")
+    (project_dir / "stacks.yaml").write_text("apiVersion: mailfleet/v1\nstacks: {team: [acme, globex]}\nconfig: {}\n")
+    _set_keys(monkeypatch, SMARTLEAD_API_KEY=SMARTLEAD_KEY, INSTANTLY_API_KEY=INSTANTLY_KEY, INSTANTLY_BASE_URL=None)
+    project = _load(project_dir)
+    project.configure(["team"])  # tags the stack with both clients; initech is not created
+    scratch = project_dir.parent / "scratch"
+    scratch.mkdir()
+
+    # Two clients to ask about, one stack in the backend: one `pulumi stack tag ls` for the run is cheaper.
+    env = project.run_claims(["team"], scratch)
+    claims = json.loads(Path(env[CLAIMS_FILE_VARIABLE]).read_text())
+    assert claims == {client_tag("ops@acme.example"): ["team"], client_tag("it@globex.example"): ["team"]}
+    # The programs read it and never run the CLI (no binary at all here).
+    answer = owners(["ops@acme.example", "ceo@nobody.example"], pulumi="/nonexistent/pulumi", env=env)
+    assert answer == {"ceo@nobody.example": [], "ops@acme.example": ["team"]}
+
+    # A run whose stacks ask about no more clients than the backend has stacks leaves the programs to ask.
+    assert project.run_claims(["initech"], scratch) == {}
+
+
+def test_claiming_again_sets_only_the_missing_tags(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _set_keys(monkeypatch, SMARTLEAD_API_KEY=SMARTLEAD_KEY, INSTANTLY_API_KEY=INSTANTLY_KEY, INSTANTLY_BASE_URL=None)
+    project = _load(project_dir)
+    project.configure(["acme"])
+    cli = project.cli("acme")
+    commands: list[tuple[str, ...]] = []
+    real_run = PulumiCLI.run
+
+    def counting(self: PulumiCLI, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        commands.append(args)
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(PulumiCLI, "run", counting)
+    claim(cli, ["ops@acme.example"])  # after a nightly up: already carried
+    assert [c[:3] for c in commands] == [("stack", "tag", "ls")]
+    claim(cli, ["ops@acme.example", "it@globex.example"])
+    assert [c[:3] for c in commands[1:]] == [("stack", "tag", "ls"), ("stack", "tag", "set")]
+    assert commands[-1][3] == client_tag("it@globex.example")
+    assert owners(["it@globex.example"], pulumi=str(pulumi_bin() / "pulumi"), env=cli.env()) == {
+        "it@globex.example": ["acme"]
+    }
