@@ -496,8 +496,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--shard-timeout",
         type=float,
         default=None,
-        help="shards stage: stop the three commands after this many seconds and report what the log holds",
+        help="shards stage: stop a phase's commands after this many seconds and report what the log holds",
     )
+    parser.add_argument(
+        "--shard-phases",
+        default="nightly,change",
+        help="shards stage: the phases to run, in order (nightly: drift + health + up --refresh at once; change: a "
+        "fleet-wide change applied by --shard-runners processes)",
+    )
+    parser.add_argument("--shard-runners", type=int, default=2, help="shards stage: runner processes of the change")
     parser.add_argument("--parallel", type=int, default=4, help="stacks run at a time by the fan-out commands")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs of every command)")
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -525,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Measurement] = []
     limit: LimitRun | None = None
     multi_results: list[multi.Op] = []
-    shards: multi.Shards | None = None
+    shards: list[multi.Shards] = []
     instantly_results: list[Measurement] = []
     with (
         work_directory(args.keep) as work,
@@ -554,6 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.shard_group,
                 args.parallel,
                 args.shard_rate,
+                phases=[p.strip() for p in args.shard_phases.split(",") if p.strip()],
+                runners=args.shard_runners,
                 timeout=args.shard_timeout,
                 requests_out=args.output.with_name("shards-requests.json"),
             )

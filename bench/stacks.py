@@ -6,10 +6,18 @@
 - ``nightly``: 5,000 mailboxes in groups of 10 tenants per stack (50 stacks of 100): the first ``mailfleet up``, then
   the nightly run (``mailfleet stacks drift``, ``mailfleet stacks health``, ``mailfleet up --refresh``).
 - ``shards``: 20,000 mailboxes (40 stacks of 500), one stack deployed for real and the others cloned from it
-  (:mod:`bench.fleetstate`), then the nightly list-cost commands at once (``mailfleet stacks drift``,
-  ``mailfleet stacks health``, ``mailfleet up --refresh``) with the emulator and every stack at a compressed quota,
-  all three sharing one window (``mailfleet:rateLimitUrl``): the share of the quota used, the 429s at the server,
-  the requests, and the wall time a real key (60 per 60 s) would need for them.
+  (:mod:`bench.fleetstate`), with the emulator and every stack at a compressed quota, in up to two phases
+  (``--shard-phases``):
+
+  - ``nightly``: the nightly list-cost commands at once (``mailfleet stacks drift``, ``mailfleet stacks health``,
+    ``mailfleet up --refresh``), all three sharing one window (``mailfleet:rateLimitUrl``);
+  - ``change``: a fleet-wide change (every tenant's warmup per day, one write per mailbox) applied by shard runners
+    as separate processes (``--shard-runners``, a CI matrix's machines), each ``mailfleet up`` over its part of the
+    stacks, tied only by the limiter's URL (a throwaway PostgreSQL cluster on loopback when the server is
+    installed, else a SQLite file).
+
+  Each phase reports the share of the quota used, the 429s at the server, the requests, and the wall time a real
+  key (60 per 60 s) would need for them.
 
 Each stage also records the largest stack's checkpoint (bytes) and how long writing it takes (JSON encoding, write
 and fsync of the exported deployment: a proxy for the engine's per-step checkpoint write).
@@ -17,13 +25,14 @@ and fsync of the exported deployment: a proxy for the engine's per-step checkpoi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +41,9 @@ from typing import Any
 from bench.fleetstate import Clone, clone_stacks
 from bench.quota import SHARE_TARGET, QuotaUse, quota_use
 from bench.run import MAILBOXES_PER_TENANT, PASSPHRASE, endpoints_text, run_measured
-from mailfleet.emulator.testing import RunningEmulator
+from mailfleet.emulator.testing import RequestLogEntry, RunningEmulator
 from mailfleet.testing.projects import REPO, mailfleet_command, make_project
+from mailfleet.testing.scale import postgres_bin, postgres_cluster
 from mailfleet.testing.synthetic import PASSWORD_ENV, bench_password, tenant_name, write_specs
 from mailfleet.workspace import LocalState, PulumiCLI
 
@@ -299,17 +309,20 @@ def stage_nightly(
 
 @dataclass
 class Shards:
+    phase: str
     mailboxes: int
     stacks: int
     rate_limit: str
     seconds: float
     exit_codes: dict[str, int]
     quota: QuotaUse
-    listing_phase: QuotaUse
+    listing_phase: QuotaUse | None
     """From the first request to the last listing page: the three commands list the key at once, and wait for it."""
     by_endpoint: dict[str, int]
     checkpoint: str
     stopped_after: float | None = None
+    limiter: str = "sqlite"
+    note: str = ""
 
 
 SHARD_COMMANDS = (
@@ -320,6 +333,11 @@ SHARD_COMMANDS = (
 
 
 LISTING_ENDPOINT = "GET /email-accounts/"
+SHARD_PHASES = ("nightly", "change")
+QUOTA_BOUND_PHASE = "change"
+"""The phase the share target is judged on: the one whose requests outrun the quota (the nightly's engines here ask
+for a request every few seconds once the listing is in, see docs/performance.md)."""
+WARMUP_BEFORE, WARMUP_AFTER = "per_day: 20,", "per_day: 25,"
 
 
 def stage_shards(
@@ -330,54 +348,122 @@ def stage_shards(
     parallel: int,
     rate_limit: str,
     *,
+    phases: Sequence[str] = SHARD_PHASES,
+    runners: int = 2,
     timeout: float | None = None,
     requests_out: Path | None = None,
-) -> tuple[list[Op], Shards]:
-    """20,000 mailboxes in stacks of ``group`` tenants: the nightly list-cost commands at once, at a compressed quota,
-    in one shared window. ``timeout``: stop them after that many seconds (the figures are then of what ran);
-    ``requests_out``: write the request log (time, endpoint, status; no key, no body) there for analysis."""
+) -> tuple[list[Op], list[Shards]]:
+    """20,000 mailboxes in stacks of ``group`` tenants at a compressed quota: the nightly list-cost commands at once
+    in one shared window, then a fleet-wide change by ``runners`` shard processes sharing the key's window.
+    ``timeout``: stop a phase's commands after that many seconds (the figures are then of what ran);
+    ``requests_out``: write each phase's request log (time, endpoint, status; no key, no body) beside it."""
     emulator.control.reset()
     stacks = math.ceil(tenants / group)
     print(f"bench shards: {tenants * MAILBOXES_PER_TENANT} mailboxes, {stacks} stacks at {rate_limit}", file=sys.stderr)
-    window = {"mailfleet:rateLimitUrl": f"sqlite:///{work / 'shared-limiter.sqlite3'}"}
-    fleet = new_multistack(work, emulator, tenants, group, rate_limit, name="shards", configure=False, config=window)
-    deploy_by_cloning(fleet, emulator, work, tenants, group)
+    with shared_window(work) as (limiter, url):
+        window = {"mailfleet:rateLimitUrl": url}
+        fleet = new_multistack(
+            work, emulator, tenants, group, rate_limit, name="shards", configure=False, config=window
+        )
+        deploy_by_cloning(fleet, emulator, work, tenants, group)
+        write = checkpoint(fleet, "g001" if stacks > 1 else TEMPLATE_STACK, "shards")
+        results = []
+        for phase in phases:
+            if phase == "nightly":
+                commands = [(op, mailfleet_command(*args, "--parallel", str(parallel))) for op, args in SHARD_COMMANDS]
+            else:
+                change_every_tenant(fleet.directory)
+                commands = shard_runner_commands(stacks, runners, parallel)
+            shard, log = run_phase(fleet, emulator, phase, commands, rate_limit, timeout)
+            shard.limiter, shard.checkpoint = limiter, write.note
+            if phase == "change":
+                shard.note = applied_change(emulator, fleet.mailboxes)
+            if requests_out is not None:
+                out = requests_out.with_name(f"{requests_out.stem}-{phase}{requests_out.suffix}")
+                rows = [{"at": e.at, "endpoint": e.endpoint, "status": e.status} for e in log]
+                out.write_text(json.dumps(rows) + "\n")
+            results.append(shard)
+    return fleet.results, results
+
+
+@contextlib.contextmanager
+def shared_window(work: Path) -> Iterator[tuple[str, str]]:
+    """The limiter every shard paces in: PostgreSQL (what runners on different machines use) when the server is
+    installed here, else a SQLite file; yields its kind and URL."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        yield "sqlite", f"sqlite:///{work / 'shared-limiter.sqlite3'}"
+        return
+    with postgres_cluster(bin_dir) as server:
+        yield "postgresql", server.url("postgres")
+
+
+def change_every_tenant(specs_root: Path) -> None:
+    """Raise every tenant's warmup per day (a fleet-wide edit: one warmup write per mailbox), committed."""
+    for spec in sorted((specs_root / "specs" / "tenants").glob("*.yaml")):
+        text = spec.read_text()
+        if WARMUP_BEFORE not in text:
+            raise ValueError(f"{spec.name} has no '{WARMUP_BEFORE}' to change")
+        spec.write_text(text.replace(WARMUP_BEFORE, WARMUP_AFTER))
+
+
+def shard_runner_commands(stacks: int, runners: int, parallel: int) -> list[tuple[str, list[str]]]:
+    """``runners`` ``mailfleet up`` processes, each over a contiguous part of the stacks (as a CI matrix splits)."""
+    names = [f"g{k:03d}" for k in range(stacks)]
+    size = math.ceil(len(names) / max(1, runners))
+    commands = []
+    for index in range(0, len(names), size):
+        part = names[index : index + size]
+        chosen = [arg for name in part for arg in ("--stack", name)]
+        op = f"runner {index // size + 1}: up {part[0]}..{part[-1]}"
+        commands.append((op, mailfleet_command("up", "--yes", "--parallel", str(parallel), *chosen)))
+    return commands
+
+
+def run_phase(
+    fleet: MultiStack,
+    emulator: RunningEmulator,
+    phase: str,
+    commands: Sequence[tuple[str, list[str]]],
+    rate_limit: str,
+    timeout: float | None,
+) -> tuple[Shards, list[RequestLogEntry]]:
+    """Run ``commands`` at once with the emulator at ``rate_limit``; the quota they used, from the server's log."""
     emulator.control.set_switch("rate_limit", rate_limit)
     emulator.control.clear_requests()
-    p = str(parallel)
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(SHARD_COMMANDS)) as pool:
-        runs = list(
-            pool.map(
-                lambda item: fleet.run("shards", item[0], mailfleet_command(*item[1], "--parallel", p), None, timeout),
-                SHARD_COMMANDS,
-            )
-        )
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        runs = list(pool.map(lambda item: fleet.run(f"shards {phase}", item[0], item[1], None, timeout), commands))
     seconds = time.perf_counter() - started
     log = emulator.control.requests(api_key=emulator.api_key)
     emulator.control.set_switch("rate_limit", "100000/1")
-    if requests_out is not None:
-        rows = [{"at": e.at, "endpoint": e.endpoint, "status": e.status} for e in log.entries]
-        requests_out.write_text(json.dumps(rows) + "\n")
     pages = [e for e in log.entries if e.endpoint == LISTING_ENDPOINT]
     listing = [e for e in log.entries if pages and e.seq <= pages[-1].seq]
-    write = checkpoint(fleet, "g001" if stacks > 1 else TEMPLATE_STACK, "shards")
-    result = Shards(
+    shard = Shards(
+        phase=phase,
         mailboxes=fleet.mailboxes,
-        stacks=stacks,
+        stacks=fleet.stacks,
         rate_limit=rate_limit,
         seconds=round(seconds, 1),
         exit_codes={run.op: run.exit_code for run in runs},
         quota=quota_use(log.entries, rate_limit),
-        listing_phase=quota_use(listing, rate_limit),
+        listing_phase=quota_use(listing, rate_limit) if phase == "nightly" else None,
         by_endpoint=log.counts,
-        checkpoint=write.note,
+        checkpoint="",
         stopped_after=round(seconds, 1) if any(run.exit_code == -15 for run in runs) else None,
     )
-    return fleet.results, result
+    return shard, log.entries
 
 
-def table(results: Sequence[Op], shards: Shards | None) -> str:
+def applied_change(emulator: RunningEmulator, mailboxes: int) -> str:
+    """How many accounts the emulator holds with the new warmup per day: the change is only done when all are."""
+    per_day = int(WARMUP_AFTER.split()[1].rstrip(","))
+    accounts = emulator.control.accounts(emulator.api_key)
+    done = sum(1 for a in accounts if a["_emulator"]["total_warmup_per_day"] == per_day)
+    return f"{done:,} of {mailboxes:,} accounts at warmup {per_day} a day"
+
+
+def table(results: Sequence[Op], shards: Sequence[Shards] = ()) -> str:
     lines = [
         "| stage | mailboxes | stacks | operation | time s | peak MB | requests | target | met | note |",
         "|---|---:|---:|---|---:|---:|---:|---|---|---|",
@@ -389,34 +475,46 @@ def table(results: Sequence[Op], shards: Shards | None) -> str:
             f"| {r.stage} | {r.mailboxes:,} | {r.stacks} | {r.op} | {seconds} | {r.peak_rss_mb:.0f} | "
             f"{'' if r.requests is None else r.requests} | {r.target} | {met} | {r.note} |"
         )
-    if shards is not None:
-        q = shards.quota
+    for shard in shards:
+        q = shard.quota
+        what = "drift + health + up --refresh at once" if shard.phase == "nightly" else "fleet-wide change by runners"
+        judged = shard.phase == QUOTA_BOUND_PHASE
+        stopped = f"; stopped after {shard.stopped_after:.0f} s" if shard.stopped_after else ""
         lines.append(
-            f"| shards | {shards.mailboxes:,} | {shards.stacks} | drift + health + up --refresh at once, "
-            f"{shards.rate_limit.replace('/', ' per ')} s | {shards.seconds:.1f} | | {q.admitted} | "
-            f"≥ {SHARE_TARGET:.0%} of quota, 0 x 429 | {'yes' if q.met else '**no**'} | used {q.share:.0%} of "
-            f"{q.capacity} in {q.span_seconds:.0f} s; 429 at server {q.refused_429}; a real key (60 per 60 s): "
-            f"{q.real_key_seconds / 60:.1f} min; {endpoints_text(shards.by_endpoint)} |"
+            f"| shards {shard.phase} | {shard.mailboxes:,} | {shard.stacks} | {what}, "
+            f"{shard.rate_limit.replace('/', ' per ')} s, {shard.limiter} window | {shard.seconds:.1f} | | "
+            f"{q.admitted} | {f'≥ {SHARE_TARGET:.0%} of quota, 0 x 429' if judged else ''} | "
+            f"{('yes' if q.met else '**no**') if judged else ''} | used {q.share:.0%} of {q.capacity} in "
+            f"{q.span_seconds:.0f} s; 429 at server {q.refused_429}; a real key (60 per 60 s): "
+            f"{q.real_key_seconds / 60:.1f} min; {endpoints_text(shard.by_endpoint)}{stopped}"
+            f"{'; ' + shard.note if shard.note else ''} |"
         )
-        q = shards.listing_phase
-        stopped = f"; stopped after {shards.stopped_after:.0f} s" if shards.stopped_after else ""
-        lines.append(
-            f"| shards | | | the listing phase (first request to the last listing page) | {q.span_seconds:.1f} | | "
-            f"{q.admitted} | | | used {q.share:.0%} of {q.capacity}; 429 at server {q.refused_429}{stopped} |"
-        )
+        if shard.listing_phase is not None:
+            q = shard.listing_phase
+            lines.append(
+                f"| shards {shard.phase} | | | the listing phase (first request to the last listing page) | "
+                f"{q.span_seconds:.1f} | | {q.admitted} | | | used {q.share:.0%} of {q.capacity}; "
+                f"429 at server {q.refused_429} |"
+            )
     return "\n".join(lines)
 
 
-def misses(results: Sequence[Op], shards: Shards | None) -> list[str]:
+def misses(results: Sequence[Op], shards: Sequence[Shards] = ()) -> list[str]:
     missed = [f"{r.stage} {r.op}: {r.seconds:.2f} s, target {r.target}" for r in results if r.met is False]
     missed += [f"{r.stage} {r.op} failed ({r.note})" for r in results if r.exit_code not in (0, 2)]
-    if shards is not None and not shards.quota.met:
-        q = shards.quota
-        missed.append(f"shards: share {q.share:.0%} (target {SHARE_TARGET:.0%}), {q.refused_429} x 429 at the server")
+    for shard in shards:
+        q = shard.quota
+        if shard.phase == QUOTA_BOUND_PHASE and not q.met:
+            missed.append(
+                f"shards {shard.phase}: share {q.share:.0%} (target {SHARE_TARGET:.0%}), {q.refused_429} x 429 at "
+                "the server"
+            )
+        elif q.refused_429:
+            missed.append(f"shards {shard.phase}: {q.refused_429} x 429 at the server")
     return missed
 
 
-def as_json(results: Sequence[Op], shards: Shards | None) -> dict[str, Any]:
+def as_json(results: Sequence[Op], shards: Sequence[Shards] = ()) -> dict[str, Any]:
     from dataclasses import asdict
 
-    return {"operations": [asdict(r) for r in results], "shards": asdict(shards) if shards else None}
+    return {"operations": [asdict(r) for r in results], "shards": [asdict(shard) for shard in shards]}
