@@ -415,7 +415,7 @@ def shard_runner_commands(stacks: int, runners: int, parallel: int) -> list[tupl
     for index in range(0, len(names), size):
         part = names[index : index + size]
         chosen = [arg for name in part for arg in ("--stack", name)]
-        op = f"runner {index // size + 1}: up {part[0]}..{part[-1]}"
+        op = f"runner {index // size + 1}: up {part[0]}-{part[-1]}"
         commands.append((op, mailfleet_command("up", "--yes", "--parallel", str(parallel), *chosen)))
     return commands
 
