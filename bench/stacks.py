@@ -31,7 +31,9 @@ import math
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -432,13 +434,13 @@ def run_phase(
     emulator.control.set_switch("rate_limit", rate_limit)
     emulator.control.clear_requests()
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+    with RequestCollector(emulator) as collector, ThreadPoolExecutor(max_workers=len(commands)) as pool:
         runs = list(pool.map(lambda item: fleet.run(f"shards {phase}", item[0], item[1], None, timeout), commands))
     seconds = time.perf_counter() - started
-    log = emulator.control.requests(api_key=emulator.api_key)
+    entries = collector.entries
     emulator.control.set_switch("rate_limit", "100000/1")
-    pages = [e for e in log.entries if e.endpoint == LISTING_ENDPOINT]
-    listing = [e for e in log.entries if pages and e.seq <= pages[-1].seq]
+    pages = [e for e in entries if e.endpoint == LISTING_ENDPOINT]
+    listing = [e for e in entries if pages and e.seq <= pages[-1].seq]
     shard = Shards(
         phase=phase,
         mailboxes=fleet.mailboxes,
@@ -446,13 +448,51 @@ def run_phase(
         rate_limit=rate_limit,
         seconds=round(seconds, 1),
         exit_codes={run.op: run.exit_code for run in runs},
-        quota=quota_use(log.entries, rate_limit),
+        quota=quota_use(entries, rate_limit),
         listing_phase=quota_use(listing, rate_limit) if phase == "nightly" else None,
-        by_endpoint=log.counts,
+        by_endpoint=dict(sorted(Counter(e.endpoint for e in entries).items())),
         checkpoint="",
         stopped_after=round(seconds, 1) if any(run.exit_code == -15 for run in runs) else None,
     )
-    return shard, log.entries
+    return shard, entries
+
+
+class RequestCollector:
+    """The whole request log of a phase. The emulator keeps only its last 10,000 requests (a 20,000-mailbox change
+    makes twice that), so the log is read every ``interval`` seconds while the phase runs and once at the end, and
+    kept here; a gap in the sequence numbers (requests that fell out before they were read) raises instead of
+    giving a share of part of the phase."""
+
+    def __init__(self, emulator: RunningEmulator, interval: float = 30.0) -> None:
+        self._emulator = emulator
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="bench-request-log", daemon=True)
+        self._seen = 0
+        self.entries: list[RequestLogEntry] = []
+
+    def __enter__(self) -> RequestCollector:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.read()
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.read()
+
+    def read(self) -> None:
+        fresh = [e for e in self._emulator.control.requests().entries if e.seq > self._seen]
+        if not fresh:
+            return
+        expected = fresh[0].seq if not self.entries else self._seen + 1
+        if fresh[0].seq != expected or fresh[-1].seq - fresh[0].seq + 1 != len(fresh):
+            raise RuntimeError(f"the emulator's request log dropped entries after seq {self._seen}: read it more often")
+        self.entries += fresh
+        self._seen = fresh[-1].seq
 
 
 def applied_change(emulator: RunningEmulator, mailboxes: int) -> str:
