@@ -15,6 +15,10 @@ PASSWORD_ENV = "BENCH_MAILBOX_PASSWORD"
 TAGS = ("sales", "partners")
 
 
+WARMUP_PER_DAY = 20
+"""Every synthetic tenant's ``warmup.per_day`` (the bench's fleet-wide change raises it)."""
+
+
 def tenant_name(index: int) -> str:
     return f"t{index:04d}"
 
@@ -41,7 +45,7 @@ def tenant_yaml(index: int, mailboxes: int) -> str:
         "defaults:",
         f"  smtp: {{host: smtp.{name}-mail.example, port: 465, security: SSL}}",
         f"  imap: {{host: imap.{name}-mail.example, port: 993, security: SSL}}",
-        "  warmup: {enabled: true, per_day: 20, rampup: 2, reply_rate: 30}",
+        f"  warmup: {{enabled: true, per_day: {WARMUP_PER_DAY}, rampup: 2, reply_rate: 30}}",
         "  sending: {ramp: standard}",
         "  on_remove: retain",
         "mailboxes:",
@@ -65,7 +69,7 @@ def instantly_tenant_yaml(index: int, mailboxes: int) -> str:
         "defaults:",
         f"  smtp: {{host: smtp.{name}-mail.example, port: 587}}",
         f"  imap: {{host: imap.{name}-mail.example, port: 993}}",
-        "  warmup: {enabled: true, per_day: 20, rampup: 2, reply_rate: 30}",
+        f"  warmup: {{enabled: true, per_day: {WARMUP_PER_DAY}, rampup: 2, reply_rate: 30}}",
         "  sending: {ramp: standard}",
         "  on_remove: retain",
         "mailboxes:",
