@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from pyrate_limiter import Rate, RateItem
 
-from mailfleet.api.ratelimit import IN_FLIGHT_HOLD_SECONDS, IN_FLIGHT_POLL_SECONDS, RateLimit, Ticket
+from mailfleet.api.ratelimit import IN_FLIGHT_HOLD_SECONDS, RateLimit, Ticket
 
 # A busy table lock (another runner is checking right now) is retried after this long.
 CONTENTION_RETRY_SECONDS = 0.01
@@ -56,6 +56,7 @@ class PostgresBackend:
             )
         self._rates = tuple(rates)
         self._longest = max(r.period for r in rates)
+        self._shortest = min(r.period for r in rates)
         self._offset = self._measure_offset()
         from psycopg import sql
 
@@ -98,8 +99,9 @@ class PostgresBackend:
         if wait_ms is None:
             return CONTENTION_RETRY_SECONDS, None
         wait = max(int(wait_ms), 1) / 1000
-        # Longer than a window: the blocking row is a request still in flight, whose end is not known yet.
-        return (IN_FLIGHT_POLL_SECONDS if wait > self._longest + 0.001 else wait), None
+        # Longer than a window: the blocking row is a request still in flight. It ends now at the earliest and then
+        # counts a whole period of its window (which one the bucket does not say: the shortest is the safe guess).
+        return (self._shortest if wait > self._longest + 0.001 else wait), None
 
     def settle(self, ticket: Ticket, at: float) -> None:
         with self._pool.connection() as conn:

@@ -80,8 +80,6 @@ class RateLimit:
 # so that the entry of a process that died mid-request still ages out: longer than any request may take (the client's
 # timeouts: 15 s to connect, 110 s to read).
 IN_FLIGHT_HOLD_SECONDS = 150.0
-# How soon to look again when the window is full of requests still in flight (their end is not known yet).
-IN_FLIGHT_POLL_SECONDS = 0.01
 
 #: What :meth:`LimiterBackend.settle` takes back: the admitted request's entry.
 Ticket = int | str
@@ -146,9 +144,11 @@ class SQLiteBackend:
                         (self._key, now - rate.period, rate.limit - 1),
                     ).fetchone()
                     if row is not None:
-                        # The limit-th newest entry must age out first; one still in flight has no end yet.
+                        # The limit-th newest entry must age out first. One still in flight ends at `now` at the
+                        # earliest and then counts a whole period: sleep that, not a poll, which under a full window
+                        # has every waiting thread of every runner hammer the store until the responses are in.
                         at = float(row[0])
-                        wait = max(wait, IN_FLIGHT_POLL_SECONDS if at > now else at + rate.period - now)
+                        wait = max(wait, rate.period if at > now else at + rate.period - now)
                 ticket: Ticket | None = None
                 if wait <= 0:
                     cursor = self._conn.execute(

@@ -6,7 +6,6 @@
 from mailfleet.api.ratelimit import (
     DEFAULT_RATES,
     IN_FLIGHT_HOLD_SECONDS,
-    IN_FLIGHT_POLL_SECONDS,
     POSTGRES_SCHEMES,
     SQLITE_SCHEME,
     Clock,
@@ -29,7 +28,6 @@ from mailfleet.api.ratelimit import (
 __all__ = [
     "DEFAULT_RATES",
     "IN_FLIGHT_HOLD_SECONDS",
-    "IN_FLIGHT_POLL_SECONDS",
     "POSTGRES_SCHEMES",
     "SQLITE_SCHEME",
     "Clock",

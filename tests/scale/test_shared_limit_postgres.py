@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from mailfleet.api.pg_limiter import PostgresBackend
+from mailfleet.api.ratelimit import RateLimit
 from mailfleet.emulator.testing import running_emulator
 from mailfleet.testing.scale import (
     assert_inside_the_limit,
@@ -62,3 +64,21 @@ def test_two_runners_share_a_key_through_postgres(tmp_path: Path) -> None:
 
     assert_inside_the_limit(results, log, len(accounts), LIMIT)
     assert tables.returncode == 0 and tables.stdout.strip() == "1", tables.stderr
+
+
+def test_a_waiter_sleeps_out_a_window_full_of_requests_in_flight() -> None:
+    """The bucket's answer for a row still in flight is its hold (150 s ahead) plus a window: the waiter sleeps the
+    shortest window (the soonest that row can age out), instead of polling the table every 10 ms."""
+    bin_dir = postgres_bin_or_skip()
+    with postgres_cluster(bin_dir) as server:
+        backend = PostgresBackend(server.url("postgres"), "k" * 64, (RateLimit(1, 2.0), RateLimit(5, 60.0)))
+        try:
+            now = backend.clock()
+            in_flight = backend.reserve(now)[1]
+            assert in_flight is not None
+            assert backend.reserve(now + 0.5) == (2.0, None)
+            backend.settle(in_flight, now + 1.0)
+            wait, ticket = backend.reserve(now + 1.5)
+            assert ticket is None and wait == pytest.approx(1.5, abs=0.01)
+        finally:
+            backend.close()
