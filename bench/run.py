@@ -488,7 +488,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--nightly-clone", action="store_true", help="nightly stage: clone the fleet (bench/fleetstate.py), no first up"
     )
-    parser.add_argument("--shard-group", type=int, default=50, help="shards stage: tenants per stack")
+    parser.add_argument(
+        "--shard-group",
+        type=int,
+        default=10,
+        help="shards stage: tenants per stack (10: 100 mailboxes, see docs/performance.md)",
+    )
     parser.add_argument("--shard-rate", default="60/6", help="shards stage: the quota, compressed (N/SECONDS)")
     parser.add_argument("--instantly-tenants", type=int, default=10, help="instantly stage: workspaces (tenants)")
     parser.add_argument("--instantly-per-tenant", type=int, default=100, help="instantly stage: mailboxes each")

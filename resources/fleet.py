@@ -213,7 +213,7 @@ def stack_tenants(directory: Path, stack: str) -> list[TenantSpec]:
     try:
         mapping = stack_mapping(directory)
         own = mapping.tenants_of(stack)
-        tenants = load_tenants(directory, known_secrets=stack_config_keys(), secrets_of=own)
+        tenants = load_tenants(directory, known_secrets=stack_config_keys(), secrets_of=own, only=own)
     except SpecError as error:
         raise pulumi.RunError(f"invalid tenant specs:\n{error}") from None
     if not own and not mapping.declares_account(stack):

@@ -9,8 +9,18 @@ from pathlib import Path
 import pytest
 
 from mailfleet.emulator.testing import RunningEmulator, running_emulator
+from mailfleet.spec.checkcache import CACHE_VARIABLE
 
 pytest_plugins = ["mailfleet.testing.plugin", "pytester"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def spec_check_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tenant files' check cache of this session (and of the processes it starts), not the user's."""
+    directory = tmp_path_factory.mktemp("spec-checks")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_VARIABLE, str(directory))
+        yield directory
 
 
 @pytest.fixture

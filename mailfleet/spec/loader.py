@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 from typing import Any, cast
 
 from mailfleet.fields import DECLARED_FIELDS, declared_settings
+from mailfleet.spec import checkcache
 from mailfleet.spec.backends import backend_of, check_backend
 from mailfleet.spec.errors import Problem, SpecError
 from mailfleet.spec.messages import findings_for as _findings_for
@@ -97,17 +98,39 @@ def _display_dir(directory: Path | str) -> PurePath:
     return PurePath(directory)
 
 
-def _read(display: str, source: Path) -> tuple[TenantFile, list[Problem]]:
-    def whole(message: str, line: int = 1, col: int = 1) -> tuple[TenantFile, list[Problem]]:
-        return TenantFile(display, source, Parsed(MISSING, fatal=True)), [Problem(display, line, col, message)]
+def _whole(display: str, source: Path, message: str, line: int = 1, col: int = 1) -> tuple[TenantFile, list[Problem]]:
+    """A file that cannot be read as YAML at all: one problem for all of it."""
+    return TenantFile(display, source, Parsed(MISSING, fatal=True)), [Problem(display, line, col, message)]
 
+
+def _read_and_check(display: str, source: Path) -> tuple[TenantFile, list[Problem]]:
+    """The file read and parsed, with the problems of its own (every check but the secrets a stack holds and the
+    rules across files); from the cache when the same bytes were checked before by the same code."""
     try:
         with source.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        return whole(f"cannot read the file: {error.strerror or type(error).__name__}")
+        return _whole(display, source, f"cannot read the file: {error.strerror or type(error).__name__}")
     if len(raw) > MAX_FILE_BYTES:
-        return whole(f"file is larger than {MAX_FILE_BYTES // 1024} KiB: a tenant file is a few KiB of YAML")
+        return _whole(
+            display, source, f"file is larger than {MAX_FILE_BYTES // 1024} KiB: a tenant file is a few KiB of YAML"
+        )
+    key = checkcache.entry_key(display, raw)
+    cached = checkcache.load(key)
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Parsed):
+        return TenantFile(display, source, cached[0]), list(cached[1])
+    tenant_file, problems = _parse(display, source, raw)
+    data = tenant_file.data
+    if data is not None:  # only a mapping is kept: the MISSING of an unparsed file is a singleton pickle would copy
+        problems += _check_file(tenant_file, data)
+        checkcache.store(key, (tenant_file.parsed, problems))
+    return tenant_file, problems
+
+
+def _parse(display: str, source: Path, raw: bytes) -> tuple[TenantFile, list[Problem]]:
+    def whole(message: str, line: int = 1, col: int = 1) -> tuple[TenantFile, list[Problem]]:
+        return _whole(display, source, message, line, col)
+
     if b"\x00" in raw:
         return whole("binary file, not YAML text")
     try:
@@ -298,7 +321,8 @@ def _check_control_characters(file: TenantFile, value: Any, path: JsonPath = ())
     return [file.problem(path, f"{path_text(path)}: control character U+{ord(bad.group()):04X} is not allowed here")]
 
 
-def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collection[str] | None) -> list[Problem]:
+def _check_file(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
+    """Every check of one file that depends on nothing but its content."""
     problems = _check_schema(file, data)
     problems += _check_control_characters(file, data)
     tenant = data.get("tenant")
@@ -316,8 +340,6 @@ def _check_file(file: TenantFile, data: dict[str, Any], known_secrets: Collectio
     problems += _check_endpoints(file, data)
     problems += _check_dns_domains(file, data)
     problems += check_pools(file, data)
-    if known_secrets is not None:
-        problems += _check_secrets(file, data, known_secrets)
     places: dict[str, list[tuple[int, Location]]] = {}
     for index, webhook in enumerate(_list(data, "webhooks")):
         name = webhook.get("name") if isinstance(webhook, dict) else None
@@ -423,13 +445,12 @@ def check_directory(
     problems: list[Problem] = []
     files = []
     for name in names:
-        tenant_file, found = _read(str(shown / name), root / name)
+        tenant_file, found = _read_and_check(str(shown / name), root / name)
         files.append(tenant_file)
         problems += found
         data = tenant_file.data
-        if data is not None:
-            checks_secrets = secrets_of is None or Path(name).stem in secrets_of
-            problems += _check_file(tenant_file, data, known_secrets if checks_secrets else None)
+        if data is not None and known_secrets is not None and (secrets_of is None or Path(name).stem in secrets_of):
+            problems += _check_secrets(tenant_file, data, known_secrets)
     problems += _check_across(files, problems)
     return Checked(sorted({_one_line(problem) for problem in problems}), files)
 
@@ -558,18 +579,23 @@ def load_tenants(
     *,
     known_secrets: Collection[str] | None = None,
     secrets_of: Collection[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Tenant]:
     """The tenants of ``directory``, sorted by file name, defaults merged into every mailbox.
 
     Raises :class:`SpecError` carrying every problem when any file is invalid (as
-    :func:`validate_directory` finds them).
+    :func:`validate_directory` finds them). ``only``: the tenant names (file stems) to return; every file is still
+    checked, but a stack of a big fleet builds the model of its own tenants only.
     """
     checked = check_directory(directory, known_secrets=known_secrets, secrets_of=secrets_of)
     if checked.problems:
         raise SpecError(checked.problems)
+    wanted = None if only is None else set(only)
     tenants = []
     for file in checked.files:
         data = file.data
         assert data is not None  # no problems: every file parsed to a mapping
+        if wanted is not None and file.source.name.rsplit(".", 1)[0] not in wanted:
+            continue
         tenants.append(_tenant(file, data))
     return tenants

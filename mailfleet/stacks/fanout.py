@@ -13,13 +13,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,13 +147,69 @@ def first_lines(message: str, count: int = 6) -> str:
     return " ".join(lines[:count]) + (" …" if len(lines) > count else "")
 
 
-def run_one(workspace: auto.Workspace, stack: str, operation: str, refresh: bool = False) -> StackResult:
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class StartGate:
+    """Lets the stacks of one fan-out ``up`` start one at a time.
+
+    A stack's start-up (the engine reading its checkpoint, the program checking every tenant file) takes CPU and
+    sends no request. Stacks started together also finish together, and the key's quota then idles while all their
+    successors start. Started one after another, they finish one after another, and the stacks still running use the
+    quota meanwhile. A stack is through its start-up when the engine first hears of a resource other than the stack
+    itself (the program is past its checks), or when its run ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def starting(self) -> Iterator[Callable[[EngineEvent], None]]:
+        """Wait for the gate; yields the event hook that opens it again once the stack is past its start-up."""
+        self._lock.acquire()
+        held = [True]
+        guard = threading.Lock()
+
+        def release() -> None:
+            with guard:
+                if held[0]:
+                    held[0] = False
+                    self._lock.release()
+
+        def on_event(event: EngineEvent) -> None:
+            pre = event.resource_pre_event
+            if pre is not None and pre.metadata.type != STACK_TYPE:
+                release()
+
+        try:
+            yield on_event
+        finally:
+            release()
+
+
+def run_one(
+    workspace: auto.Workspace, stack: str, operation: str, refresh: bool = False, gate: StartGate | None = None
+) -> StackResult:
+    """``operation`` on one stack; with a ``gate``, its start-up waits its turn (:class:`StartGate`)."""
+    with contextlib.ExitStack() as scope:
+        past_start = scope.enter_context(gate.starting()) if gate is not None else None
+        return _run_one(workspace, stack, operation, refresh, past_start)
+
+
+def _run_one(
+    workspace: auto.Workspace,
+    stack: str,
+    operation: str,
+    refresh: bool,
+    past_start: Callable[[EngineEvent], None] | None,
+) -> StackResult:
     collected = EngineSteps()
     started = time.perf_counter()
     target = _KnownStack(stack, workspace)
 
     def on_event(event: EngineEvent) -> None:
         collected.on_event(event)
+        if past_start is not None:
+            past_start(event)
 
     try:
         if operation == "preview":
@@ -191,7 +248,9 @@ def run_fanout(
         ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="mailfleet-stack") as pool,
     ):
         workspace = _workspace(project, stacks, Path(scratch))
-        futures = {pool.submit(run_one, workspace, stack, operation, refresh): stack for stack in stacks}
+        # Previews send few requests and are waited on by people: they start at once. Updates pace in the quota.
+        gate = StartGate() if operation == "up" and parallel > 1 else None
+        futures = {pool.submit(run_one, workspace, stack, operation, refresh, gate): stack for stack in stacks}
         for future in as_completed(futures):
             result = future.result()
             with lock:
