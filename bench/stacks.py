@@ -5,7 +5,7 @@
   one tenant file changed: 1 of 100 stacks), and the full fan-out preview.
 - ``nightly``: 5,000 mailboxes in groups of 10 tenants per stack (50 stacks of 100): the first ``mailfleet up``, then
   the nightly run (``mailfleet stacks drift``, ``mailfleet stacks health``, ``mailfleet up --refresh``).
-- ``shards``: 20,000 mailboxes (40 stacks of 500), one stack deployed for real and the others cloned from it
+- ``shards``: 20,000 mailboxes (200 stacks of 100), one stack deployed for real and the others cloned from it
   (:mod:`bench.fleetstate`), with the emulator and every stack at a compressed quota, in up to two phases
   (``--shard-phases``):
 
