@@ -51,8 +51,12 @@ def cache_dir() -> Path | None:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A digest of everything that can change a check's result: mailfleet's source, the libraries, Python."""
+    """A digest of everything that can change a check's result: mailfleet's source, the tenant schema (read from the
+    checkout's ``specs/``, outside the package), the libraries, Python."""
+    from mailfleet.spec.schema import schema_text  # the schema module imports the loader's helpers
+
     digest = hashlib.sha256(sys.version.encode())
+    digest.update(b"\0" + schema_text().encode())
     for library in _LIBRARIES:
         digest.update(f"\0{library}={metadata.version(library)}".encode())
     package = Path(mailfleet.__file__).parent

@@ -58,6 +58,11 @@ class TenantFile:
     parsed: Parsed
 
     @property
+    def stem(self) -> str:
+        """The file's name without its suffix: the tenant name it must declare."""
+        return self.source.name.rsplit(".", 1)[0]
+
+    @property
     def data(self) -> dict[str, Any] | None:
         value = self.parsed.value
         return value if isinstance(value, dict) and not self.parsed.fatal else None
@@ -326,7 +331,7 @@ def _check_file(file: TenantFile, data: dict[str, Any]) -> list[Problem]:
     problems = _check_schema(file, data)
     problems += _check_control_characters(file, data)
     tenant = data.get("tenant")
-    stem = file.source.name.rsplit(".", 1)[0]
+    stem = file.stem
     if isinstance(tenant, str) and tenant != stem:
         problems.append(
             file.problem(
@@ -385,7 +390,7 @@ def _check_across(files: list[TenantFile], problems_so_far: list[Problem]) -> li
     problems = _duplicates(emails, "mailbox")
     stems: dict[str, TenantFile] = {}
     for file in files:
-        stem = file.source.name.rsplit(".", 1)[0]
+        stem = file.stem
         if stem in stems:
             problems.append(
                 Problem(file.display, 1, 1, f"tenant {stem!r} also has the file {stems[stem].display}: keep one")
@@ -449,7 +454,7 @@ def check_directory(
         files.append(tenant_file)
         problems += found
         data = tenant_file.data
-        if data is not None and known_secrets is not None and (secrets_of is None or Path(name).stem in secrets_of):
+        if data is not None and known_secrets is not None and (secrets_of is None or tenant_file.stem in secrets_of):
             problems += _check_secrets(tenant_file, data, known_secrets)
     problems += _check_across(files, problems)
     return Checked(sorted({_one_line(problem) for problem in problems}), files)
@@ -595,7 +600,7 @@ def load_tenants(
     for file in checked.files:
         data = file.data
         assert data is not None  # no problems: every file parsed to a mapping
-        if wanted is not None and file.source.name.rsplit(".", 1)[0] not in wanted:
+        if wanted is not None and file.stem not in wanted:
             continue
         tenants.append(_tenant(file, data))
     return tenants

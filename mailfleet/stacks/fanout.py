@@ -39,7 +39,7 @@ from mailfleet.smartlead.redact import scrub
 from mailfleet.smartlead.settings import RATE_LIMIT_URL_VARIABLE
 from mailfleet.smartlead.shared_listing import LISTING_CACHE_VARIABLE, TAG_REGISTRY_VARIABLE
 from mailfleet.stacks.changed import account_changed, changed_files, stack_config_changed, tenants_changed
-from mailfleet.stacks.project import Project
+from mailfleet.stacks.project import ROOT_TYPE, Project
 
 DEFAULT_PARALLEL = 4
 OPERATIONS = ("preview", "up")
@@ -147,9 +147,6 @@ def first_lines(message: str, count: int = 6) -> str:
     return " ".join(lines[:count]) + (" …" if len(lines) > count else "")
 
 
-STACK_TYPE = "pulumi:pulumi:Stack"
-
-
 class StartGate:
     """Lets the stacks of one fan-out ``up`` start one at a time.
 
@@ -166,18 +163,15 @@ class StartGate:
     def starting(self) -> Iterator[Callable[[EngineEvent], None]]:
         """Wait for the gate; yields the event hook that opens it again once the stack is past its start-up."""
         self._lock.acquire()
-        held = [True]
-        guard = threading.Lock()
+        once = threading.Lock()  # the engine's event thread and this one may both release: only the first does
 
         def release() -> None:
-            with guard:
-                if held[0]:
-                    held[0] = False
-                    self._lock.release()
+            if once.acquire(blocking=False):
+                self._lock.release()
 
         def on_event(event: EngineEvent) -> None:
             pre = event.resource_pre_event
-            if pre is not None and pre.metadata.type != STACK_TYPE:
+            if pre is not None and pre.metadata.type != ROOT_TYPE:
                 release()
 
         try:
@@ -190,8 +184,7 @@ def run_one(
     workspace: auto.Workspace, stack: str, operation: str, refresh: bool = False, gate: StartGate | None = None
 ) -> StackResult:
     """``operation`` on one stack; with a ``gate``, its start-up waits its turn (:class:`StartGate`)."""
-    with contextlib.ExitStack() as scope:
-        past_start = scope.enter_context(gate.starting()) if gate is not None else None
+    with gate.starting() if gate is not None else contextlib.nullcontext(None) as past_start:
         return _run_one(workspace, stack, operation, refresh, past_start)
 
 

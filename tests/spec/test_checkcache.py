@@ -144,3 +144,12 @@ def test_entries_older_than_the_age_limit_are_removed(tmp_path: Path, cache: Pat
     (directory / "acme.yaml").write_text(VALID_TENANT.format(name="acme") + "\n")  # a new entry is written
     check_directory(directory)
     assert old not in entries(cache) and len(entries(cache)) == 1
+
+
+def test_an_edited_schema_changes_the_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schema is read from the checkout's specs/, outside the package whose sources are digested."""
+    from mailfleet.spec import schema
+
+    before = checkcache.code_fingerprint.__wrapped__()
+    monkeypatch.setattr(schema, "schema_text", lambda: "{}")
+    assert checkcache.code_fingerprint.__wrapped__() != before

@@ -8,7 +8,8 @@ import threading
 import pytest
 from pulumi.automation.events import EngineEvent, OpType, ResourcePreEvent, StepEventMetadata
 
-from mailfleet.stacks.fanout import STACK_TYPE, StartGate
+from mailfleet.stacks.fanout import StartGate
+from mailfleet.stacks.project import ROOT_TYPE
 
 DEADLINE = 10.0
 
@@ -36,7 +37,7 @@ def test_a_second_stack_waits_until_the_first_declares_a_resource() -> None:
     gate = StartGate()
     with gate.starting() as past_start:
         thread, through = second_start(gate)
-        past_start(pre_event(STACK_TYPE))  # the stack resource comes before the program's checks
+        past_start(pre_event(ROOT_TYPE))  # the stack resource comes before the program's checks
         assert not through.wait(0.2)
         past_start(pre_event("mailfleet:index:Tenant"))
         assert through.wait(DEADLINE)
